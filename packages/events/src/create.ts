@@ -1,0 +1,67 @@
+import type { Catalog } from './catalog.js';
+import { EventsClient } from './client.js';
+import type { EventsClientOptions } from './client.js';
+import { configFromEnv } from './config.js';
+import type { EventsConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import type { Logger } from './logger.js';
+import { HttpSchemaRegistry } from './registry/http.js';
+import { InMemorySchemaRegistry } from './registry/memory.js';
+import type { SchemaRegistry } from './registry/types.js';
+import { InMemoryTransport } from './transport/memory.js';
+import { KafkaTransport } from './transport/kafka.js';
+import type { Transport } from './transport/types.js';
+
+/** Options of `createEventsClient`; anything not given is read from the environment. */
+export interface CreateClientOptions {
+  /** Transport to use. Neither transport falls back to the other. */
+  transport: 'kafka' | 'in-memory';
+  /** Overrides of the settings read from the environment. */
+  config?: Partial<EventsConfig>;
+  env?: Readonly<Record<string, string | undefined>>;
+  source?: string;
+  logger?: Logger;
+}
+
+/** The transport and registry a client runs on, built from options and the environment. */
+export function resolveClientOptions(catalog: Catalog, options: CreateClientOptions): EventsClientOptions {
+  const config = { ...configFromEnv(options.env), ...options.config };
+  let transport: Transport;
+  let registry: SchemaRegistry;
+  if (options.transport === 'in-memory') {
+    transport = new InMemoryTransport();
+    registry = new InMemorySchemaRegistry();
+  } else {
+    if (!config.brokers) throw new ConfigError('REDPANDA_BROKERS is not set: the Kafka transport needs the broker list, such as 127.0.0.1:9092.');
+    if (!config.registryUrl) throw new ConfigError('SCHEMA_REGISTRY_URL is not set: the Kafka transport needs the schema registry, such as http://127.0.0.1:8081.');
+    transport = new KafkaTransport({
+      brokers: config.brokers,
+      clientId: config.clientId,
+      ssl: config.ssl,
+      ...(config.sasl ? { sasl: config.sasl } : {}),
+      sessionTimeout: config.sessionTimeout,
+      rebalanceTimeout: config.rebalanceTimeout,
+      heartbeatInterval: config.heartbeatInterval,
+      allowAutoTopicCreation: config.allowAutoTopicCreation,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    registry = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
+  }
+  return {
+    catalog,
+    transport,
+    registry,
+    registryMode: config.registryMode,
+    topicPrefix: config.topicPrefix,
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+}
+
+/** Creates a client for any catalog, typed by its payload and input maps. */
+export function createEventsClient<Payloads, Inputs extends { [K in keyof Payloads]: unknown } = Payloads>(
+  catalog: Catalog,
+  options: CreateClientOptions,
+): EventsClient<Payloads, Inputs> {
+  return new EventsClient<Payloads, Inputs>(resolveClientOptions(catalog, options));
+}

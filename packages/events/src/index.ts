@@ -1,0 +1,51 @@
+export { EventsClient } from './client.js';
+export type {
+  EventHandlers,
+  EventMetadata,
+  EventsClientOptions,
+  PublishOptions,
+  PublishResult,
+  ReceivedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './client.js';
+export { createEventsClient, resolveClientOptions } from './create.js';
+export type { CreateClientOptions } from './create.js';
+export type { Catalog, EventDefinition } from './catalog.js';
+export { configFromEnv } from './config.js';
+export type { EventsConfig } from './config.js';
+export {
+  ConfigError,
+  ConnectionError,
+  DecodeError,
+  EventsError,
+  PayloadValidationError,
+  RegistryError,
+} from './errors.js';
+export type { EventsErrorCode, EventsErrorContext } from './errors.js';
+export { AVRO_CONTENT_TYPE, CLOUDEVENTS_SPEC_VERSION } from './headers.js';
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { murmur2, partitionFor } from './partitioner.js';
+export { HttpSchemaRegistry } from './registry/http.js';
+export type { HttpSchemaRegistryOptions } from './registry/http.js';
+export { InMemorySchemaRegistry } from './registry/memory.js';
+export { subjectName } from './registry/types.js';
+export type { SchemaRegistry, SubjectNameStrategy } from './registry/types.js';
+export { compileSchema, describeType, findProblems } from './serde/avro.js';
+export type { PayloadProblem } from './serde/avro.js';
+export { EventSerde } from './serde/event-serde.js';
+export type { RegistryMode } from './serde/event-serde.js';
+export { frame, unframe, WIRE_HEADER_LENGTH } from './serde/wire.js';
+export { DecimalType, TimestampMillisType, UuidType } from './serde/logical-types.js';
+export { InMemoryTransport } from './transport/memory.js';
+export type { InMemoryTransportOptions } from './transport/memory.js';
+export { KafkaTransport } from './transport/kafka.js';
+export type { KafkaTransportOptions } from './transport/kafka.js';
+export type { DeliveryReport, IncomingRecord, OutgoingRecord, Transport } from './transport/types.js';
+
+export * from './generated/types.js';
+export { catalog } from './generated/catalog.js';
+export type { EventInputs, EventPayloads, EventType } from './generated/catalog.js';
+export { CaddyEvents, createEvents } from './generated/client.js';
+export type { EventOf } from './generated/client.js';

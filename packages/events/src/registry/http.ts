@@ -1,0 +1,132 @@
+import * as apiModule from '@kafkajs/confluent-schema-registry/dist/api/index.js';
+import type { SchemaRegistryAPIClient, SchemaRegistryAPIClientArgs } from '@kafkajs/confluent-schema-registry/dist/api/index.js';
+
+import { ConnectionError, RegistryError } from '../errors.js';
+import type { SchemaRegistry } from './types.js';
+
+/** Options of the HTTP client for a Confluent-compatible schema registry. */
+export interface HttpSchemaRegistryOptions {
+  /** Base URL, for example `http://127.0.0.1:8081` or an Apicurio `.../apis/ccompat/v7`. */
+  url: string;
+  /** Basic-auth credentials, when the registry requires them. */
+  auth?: { username: string; password: string };
+  /** Time after which a request counts as failed, in milliseconds. Default 10000. */
+  timeoutMs?: number;
+}
+
+type ApiFactory = (args: SchemaRegistryAPIClientArgs) => SchemaRegistryAPIClient;
+type ApiClient = SchemaRegistryAPIClient;
+
+// The route table is a CommonJS module whose function is `exports.default`; depending on
+// how the importing module was compiled, the default import is that function or the
+// exports object that contains it.
+const loaded = apiModule as unknown as { default: ApiFactory | { default: ApiFactory } };
+const createApiClient: ApiFactory = typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
+
+interface ResponseLike {
+  data<T>(): T;
+  status(): number;
+}
+
+/**
+ * Talks to a Confluent-compatible registry through the REST routes of
+ * `@kafkajs/confluent-schema-registry`. It calls only the register, lookup and schema-by-id
+ * routes: that library's high-level `register` reads and sets the subject's compatibility
+ * level, which the runtime must never do, because teams often lack that permission and
+ * registries differ in what they report for an unset level.
+ */
+export class HttpSchemaRegistry implements SchemaRegistry {
+  private readonly api: ApiClient;
+
+  constructor(private readonly options: HttpSchemaRegistryOptions) {
+    this.api = createApiClient({
+      host: options.url.replace(/\/+$/, ''),
+      ...(options.auth ? { auth: options.auth } : {}),
+      // The library's own retry is off: it retries 5xx answers only, while the registry
+      // contract also retries 408 and 429, so retries belong to one place.
+      // TODO: retry 408, 429 and 5xx here with jittered backoff; today a failed call fails at once.
+      retry: { retries: 0 },
+    });
+  }
+
+  async register(subject: string, schema: string): Promise<number> {
+    const response = await this.call(`register a schema under subject '${subject}'`, { subject }, () =>
+      this.api.Subject.register({ subject, body: { schema } }),
+    );
+    return response.data<{ id: number }>().id;
+  }
+
+  async lookup(subject: string, schema: string): Promise<number | undefined> {
+    try {
+      const response = await this.call(`look up a schema under subject '${subject}'`, { subject }, () =>
+        this.api.Subject.registered({ subject, body: { schema } }),
+      );
+      return response.data<{ id: number }>().id;
+    } catch (error) {
+      // 404 means the subject or the schema under it is not registered (40401, 40403).
+      if (error instanceof RegistryError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async getSchema(id: number): Promise<string> {
+    try {
+      const response = await this.call(`fetch schema id ${id}`, { schemaId: id }, () => this.api.Schema.find({ id }));
+      return response.data<{ schema: string }>().schema;
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) {
+        throw new RegistryError('SCHEMA_NOT_FOUND', `Schema id ${id} is not registered in ${this.options.url}.`, {
+          schemaId: id,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call('list subjects', {}, () => this.api.Subject.all({}));
+  }
+
+  private async call(
+    action: string,
+    context: { subject?: string; schemaId?: number },
+    request: () => Promise<ResponseLike>,
+  ): Promise<ResponseLike> {
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ConnectionError(`Schema registry at ${this.options.url} timed out after ${timeoutMs} ms (${action}). Check SCHEMA_REGISTRY_URL and that the registry is running.`, context)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([request(), timeout]);
+    } catch (error) {
+      throw toRegistryError(error, action, this.options.url, context);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+// mappersmith rejects with its ResponseError for HTTP errors and with the raw response
+// (status 400, "Network error" style data) when the connection itself failed.
+function toRegistryError(error: unknown, action: string, url: string, context: { subject?: string; schemaId?: number }): Error {
+  if (error instanceof ConnectionError) return error;
+  const status = (error as { status?: number }).status;
+  const message = (error as { message?: string }).message ?? String(error);
+  if (status === undefined || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket hang up|Network/i.test(message)) {
+    return new ConnectionError(
+      `Could not reach the schema registry at ${url} to ${action}: ${message}. Check SCHEMA_REGISTRY_URL and that the registry is running.`,
+      { ...context, cause: error },
+    );
+  }
+  return new RegistryError(
+    'REGISTRY_FAILED',
+    `Schema registry at ${url} failed to ${action}: HTTP ${status}: ${message}`,
+    { ...context, status, cause: error },
+    status === 408 || status === 429 || status >= 500,
+  );
+}

@@ -1,0 +1,188 @@
+import type avro from 'avsc';
+
+import type { Catalog, EventDefinition } from '../catalog.js';
+import { DecodeError, EventsError, RegistryError } from '../errors.js';
+import { subjectName } from '../registry/types.js';
+import type { SchemaRegistry, SubjectNameStrategy } from '../registry/types.js';
+import { compileSchema, encodePayload } from './avro.js';
+import { frame, unframe } from './wire.js';
+
+/** Whether the SDK may register schemas or only looks up ids registered ahead of time. */
+export type RegistryMode = 'auto-register' | 'lookup-only';
+
+/** Options of the serializer and deserializer shared by every transport. */
+export interface EventSerdeOptions {
+  catalog: Catalog;
+  registry: SchemaRegistry;
+  registryMode?: RegistryMode;
+  subjectNameStrategy?: SubjectNameStrategy;
+  topicPrefix?: string;
+}
+
+/** An event decoded from a record value. */
+export interface DecodedEvent {
+  type: string;
+  payload: unknown;
+  schemaId: number;
+}
+
+interface WriterEntry {
+  definition: EventDefinition;
+  resolver: avro.Resolver;
+}
+
+/**
+ * Encodes payloads into framed Avro and back. Compiled schemas, schema ids and resolvers are
+ * cached, so after the first event of a type no registry call and no schema work happens on
+ * the publish path; concurrent misses for one id share one registry request.
+ */
+export class EventSerde {
+  private readonly readers = new Map<string, avro.Type>();
+  private readonly byRecordName = new Map<string, EventDefinition>();
+  private readonly schemaIds = new Map<string, Promise<number>>();
+  private readonly writers = new Map<number, Promise<WriterEntry>>();
+  private readonly registryMode: RegistryMode;
+  private readonly strategy: SubjectNameStrategy;
+  private readonly topicPrefix: string;
+
+  constructor(private readonly options: EventSerdeOptions) {
+    this.registryMode = options.registryMode ?? 'auto-register';
+    this.strategy = options.subjectNameStrategy ?? 'topic-record';
+    this.topicPrefix = options.topicPrefix ?? '';
+    for (const definition of Object.values(options.catalog)) {
+      this.byRecordName.set(definition.recordName, definition);
+    }
+  }
+
+  /** Returns the definition of an event type, or throws when the catalog has no such type. */
+  definition(type: string): EventDefinition {
+    const definition = this.options.catalog[type];
+    if (!definition) {
+      throw new EventsError(
+        'EVENT_TYPE_UNKNOWN',
+        `Unknown event type '${type}'. Known types: ${Object.keys(this.options.catalog).join(', ')}.`,
+        { eventType: type },
+      );
+    }
+    return definition;
+  }
+
+  /** Returns the topic an event type is published to, with the topic prefix. */
+  topicOf(type: string): string {
+    return `${this.topicPrefix}${this.definition(type).topic}`;
+  }
+
+  /** Returns the subject an event type's schema is registered under. */
+  subjectOf(type: string): string {
+    const definition = this.definition(type);
+    return subjectName(this.strategy, this.topicOf(type), definition.recordName);
+  }
+
+  /** Validates and encodes a payload; throws `PayloadValidationError` before any I/O when it is invalid. */
+  encodeBody(type: string, payload: unknown): Buffer {
+    return encodePayload(this.readerType(type), type, payload);
+  }
+
+  /** Frames an encoded body with the schema id of its event type, registering the schema if allowed. */
+  async frame(type: string, body: Buffer): Promise<{ value: Buffer; schemaId: number }> {
+    const schemaId = await this.schemaId(type);
+    return { value: frame(schemaId, body), schemaId };
+  }
+
+  /** Returns the schema id of an event type, cached after the first call. */
+  schemaId(type: string): Promise<number> {
+    let id = this.schemaIds.get(type);
+    if (!id) {
+      id = this.fetchSchemaId(type);
+      this.schemaIds.set(type, id);
+      // A failed lookup must not stick: the next publish tries again.
+      id.catch(() => this.schemaIds.delete(type));
+    }
+    return id;
+  }
+
+  /** Decodes a framed value into the reader schema of its event type, routed by the writer's record name. */
+  async decode(value: Buffer | null): Promise<DecodedEvent> {
+    const { schemaId, body } = unframe(value);
+    const writer = await this.writer(schemaId);
+    let payload: unknown;
+    try {
+      payload = this.readerType(writer.definition.type).fromBuffer(body, writer.resolver);
+    } catch (error) {
+      throw new DecodeError(
+        'DECODE_FAILED',
+        `Could not decode a ${writer.definition.type} event written with schema id ${schemaId}: ${(error as Error).message}.`,
+        { eventType: writer.definition.type, schemaId, cause: error },
+      );
+    }
+    return { type: writer.definition.type, payload, schemaId };
+  }
+
+  private readerType(type: string): avro.Type {
+    let reader = this.readers.get(type);
+    if (!reader) {
+      reader = compileSchema(this.definition(type).schema);
+      this.readers.set(type, reader);
+    }
+    return reader;
+  }
+
+  private async fetchSchemaId(type: string): Promise<number> {
+    const subject = this.subjectOf(type);
+    const schema = this.definition(type).schema;
+    if (this.registryMode === 'auto-register') return this.options.registry.register(subject, schema);
+    const id = await this.options.registry.lookup(subject, schema);
+    if (id === undefined) {
+      throw new RegistryError(
+        'SCHEMA_NOT_FOUND',
+        `The schema of ${type} is not registered under subject '${subject}', and EVENTS_REGISTRY_MODE is lookup-only. ` +
+          'Register it with `caddy-events register`, or use auto-register outside production.',
+        { eventType: type, subject },
+      );
+    }
+    return id;
+  }
+
+  private writer(schemaId: number): Promise<WriterEntry> {
+    let entry = this.writers.get(schemaId);
+    if (!entry) {
+      entry = this.loadWriter(schemaId);
+      this.writers.set(schemaId, entry);
+      entry.catch(() => this.writers.delete(schemaId));
+    }
+    return entry;
+  }
+
+  private async loadWriter(schemaId: number): Promise<WriterEntry> {
+    const text = await this.options.registry.getSchema(schemaId);
+    let writerType: avro.Type;
+    try {
+      writerType = compileSchema(text);
+    } catch (error) {
+      throw new DecodeError('DECODE_FAILED', `Writer schema id ${schemaId} is not a valid Avro schema: ${(error as Error).message}.`, {
+        schemaId,
+        cause: error,
+      });
+    }
+    const recordName = writerType.name;
+    const definition = recordName === undefined ? undefined : this.byRecordName.get(recordName);
+    if (!definition) {
+      throw new DecodeError(
+        'EVENT_TYPE_UNKNOWN',
+        `Schema id ${schemaId} writes record '${recordName ?? writerType.typeName}', which is not an event of this catalog.`,
+        { schemaId },
+      );
+    }
+    let resolver: avro.Resolver;
+    try {
+      resolver = this.readerType(definition.type).createResolver(writerType);
+    } catch (error) {
+      throw new DecodeError(
+        'SCHEMA_INCOMPATIBLE',
+        `Events of schema id ${schemaId} cannot be read as ${definition.type}: ${(error as Error).message}.`,
+        { eventType: definition.type, schemaId, cause: error },
+      );
+    }
+    return { definition, resolver };
+  }
+}
