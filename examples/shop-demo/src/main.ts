@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { createEvents, EventsError } from '@caddy/events';
-import type { EventMetadata } from '@caddy/events';
+import type { CaddyEvents, EventMetadata } from '@caddy/events';
 
 import { publishShopFlow } from './flow.js';
 
@@ -16,12 +16,18 @@ const runId = randomUUID().slice(0, 8);
 const source = `shop-demo/${runId}`;
 
 async function main(): Promise<number> {
-  const events = createEvents({ transport: kafka ? 'kafka' : 'in-memory', source });
   console.log(
     kafka
       ? `transport: kafka brokers=${process.env.REDPANDA_BROKERS} registry=${process.env.SCHEMA_REGISTRY_URL ?? ''}`
       : 'transport: in-memory',
   );
+  let events: CaddyEvents;
+  try {
+    events = createEvents({ transport: kafka ? 'kafka' : 'in-memory', source });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return 1;
+  }
   const stop = () => void events.close().finally(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -58,7 +58,7 @@ export function sampleOf(type: avro.Type, mode: 'full' | 'minimal', depth = 0, c
     }
     case 'union:unwrapped':
     case 'union:wrapped':
-      return unionSample(type as avro.types.UnionType, mode, depth, counter);
+      return unionSample(type as avro.types.WrappedUnionType | avro.types.UnwrappedUnionType, mode, depth, counter);
     case 'record':
     case 'error':
       return recordSample(type as avro.types.RecordType, mode, depth, counter);
@@ -70,10 +70,10 @@ export function sampleOf(type: avro.Type, mode: 'full' | 'minimal', depth = 0, c
   }
 }
 
-function unionSample(union: avro.types.UnionType, mode: 'full' | 'minimal', depth: number, counter: { next: number }): Sample {
-  const hasNull = union.types.some((branch) => branch.typeName === 'null');
+function unionSample(union: avro.types.WrappedUnionType | avro.types.UnwrappedUnionType, mode: 'full' | 'minimal', depth: number, counter: { next: number }): Sample {
+  const hasNull = union.types.some((branch: avro.Type) => branch.typeName === 'null');
   if (hasNull && (mode === 'minimal' || depth >= MAX_DEPTH)) return { input: 'null', expected: 'null' };
-  const branch = union.types.find((candidate) => candidate.typeName !== 'null');
+  const branch = union.types.find((candidate: avro.Type) => candidate.typeName !== 'null');
   if (!branch) return { input: 'null', expected: 'null' };
   const value = sampleOf(branch, mode, depth + 1, counter);
   if (union.typeName === 'union:unwrapped') return value;
