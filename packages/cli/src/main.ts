@@ -11,7 +11,7 @@ export interface CommandIo {
 const USAGE = `Usage: caddy-events <command> [options]
 
 Commands:
-  codegen [--schemas <dir>] [--out <dir>] [--check]
+  codegen [--schemas <dir>] [--package <dir>] [--check]
       Generate the SDK's TypeScript sources from the Avro schemas.
       --check exits 1 when the generated files are stale.
   check --level <LEVEL> [--previous <old.avsc>]... <new.avsc>
