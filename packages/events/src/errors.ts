@@ -10,6 +10,9 @@ export type EventsErrorCode =
   | 'DECODE_FAILED'
   | 'REGISTRY_FAILED'
   | 'PUBLISH_FAILED'
+  | 'BUFFER_FULL'
+  | 'DELIVERY_TIMEOUT'
+  | 'HANDLER_FAILED'
   | 'CLIENT_CLOSED';
 
 /** Context attached to an error as properties, so messages stay free of payload values. */

@@ -11,12 +11,14 @@ import { DecimalType, LOGICAL_TYPES } from './logical-types.js';
  */
 export function compileSchema(schema: string | object): avro.Type {
   const parsed = typeof schema === 'string' ? (JSON.parse(schema) as avro.Schema) : (schema as avro.Schema);
-  return avro.Type.forSchema(parsed, {
-    logicalTypes: LOGICAL_TYPES as unknown as avro.ForSchemaOptions['logicalTypes'],
-    wrapUnions: 'auto',
-    registry: {},
-  });
+  return avro.Type.forSchema(parsed, { ...AVSC_OPTIONS, registry: {} });
 }
+
+/** The avsc options behind `compileSchema`, for building writer types the same way. */
+export const AVSC_OPTIONS: Partial<avro.ForSchemaOptions> = {
+  logicalTypes: LOGICAL_TYPES as unknown as avro.ForSchemaOptions['logicalTypes'],
+  wrapUnions: 'auto',
+};
 
 /** One field of a payload that does not match its schema. */
 export interface PayloadProblem {

@@ -1,10 +1,11 @@
-import type avro from 'avsc';
+import { createAvscResolver, parseAvroSchemaText, toAvscSchema } from '@caddy/events-schema';
+import avro from 'avsc';
 
 import type { Catalog, EventDefinition } from '../catalog.js';
 import { DecodeError, EventsError, RegistryError } from '../errors.js';
 import { subjectName } from '../registry/types.js';
 import type { SchemaRegistry, SubjectNameStrategy } from '../registry/types.js';
-import { compileSchema, encodePayload } from './avro.js';
+import { AVSC_OPTIONS, compileSchema, encodePayload } from './avro.js';
 import { frame, unframe } from './wire.js';
 
 /** Whether the SDK may register schemas or only looks up ids registered ahead of time. */
@@ -155,15 +156,7 @@ export class EventSerde {
 
   private async loadWriter(schemaId: number): Promise<WriterEntry> {
     const text = await this.options.registry.getSchema(schemaId);
-    let writerType: avro.Type;
-    try {
-      writerType = compileSchema(text);
-    } catch (error) {
-      throw new DecodeError('DECODE_FAILED', `Writer schema id ${schemaId} is not a valid Avro schema: ${(error as Error).message}.`, {
-        schemaId,
-        cause: error,
-      });
-    }
+    const writerType = compileWriter(text, schemaId);
     const recordName = writerType.name;
     const definition = recordName === undefined ? undefined : this.byRecordName.get(recordName);
     if (!definition) {
@@ -175,7 +168,7 @@ export class EventSerde {
     }
     let resolver: avro.Resolver;
     try {
-      resolver = this.readerType(definition.type).createResolver(writerType);
+      resolver = createAvscResolver(this.readerType(definition.type), writerType);
     } catch (error) {
       throw new DecodeError(
         'SCHEMA_INCOMPATIBLE',
@@ -184,5 +177,31 @@ export class EventSerde {
       );
     }
     return { definition, resolver };
+  }
+}
+
+// A writer schema is parsed the way Avro's Java parser accepts it, then rewritten for avsc:
+// references written in full and the writer's defaults dropped, because reading never uses
+// them and old versions registered elsewhere may carry defaults that avsc rejects.
+function compileWriter(text: string, schemaId: number): avro.Type {
+  const parsed = parseAvroSchemaText(text, { validateDefaults: false });
+  if (!parsed.ok) {
+    const first = parsed.errors[0];
+    throw new DecodeError(
+      'DECODE_FAILED',
+      `Writer schema id ${schemaId} is not a valid Avro schema: ${first ? `${first.message} at ${first.location}` : 'unknown error'}.`,
+      { schemaId },
+    );
+  }
+  try {
+    return avro.Type.forSchema(toAvscSchema(parsed.schema, { dropDefaults: true }) as avro.Schema, {
+      ...AVSC_OPTIONS,
+      registry: {},
+    });
+  } catch (error) {
+    throw new DecodeError('DECODE_FAILED', `Writer schema id ${schemaId} cannot be compiled: ${(error as Error).message}.`, {
+      schemaId,
+      cause: error,
+    });
   }
 }
