@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // SCHEMA_REGISTRY_URL pointing at another cluster).
 export default defineConfig({
   test: {
+    setupFiles: ['./vitest.setup.ts'],
     projects: [
       {
         extends: true,

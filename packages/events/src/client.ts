@@ -1,12 +1,19 @@
 import type { Catalog } from './catalog.js';
-import { EventsError } from './errors.js';
-import { buildHeaders, readHeaders } from './headers.js';
+import { deadLetterTopic } from './consumer/dead-letter.js';
+import { dispatch } from './consumer/dispatcher.js';
+import type { RawHandler, RetryPolicy } from './consumer/dispatcher.js';
+import { EventsError, PayloadValidationError } from './errors.js';
+import { buildHeaders } from './headers.js';
 import { childLogger, silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
+import { emit } from './metrics.js';
+import type { MetricsHooks } from './metrics.js';
+import { RecordBatcher } from './producer/batcher.js';
+import type { BatchingOptions } from './producer/batcher.js';
 import type { SchemaRegistry, SubjectNameStrategy } from './registry/types.js';
 import { EventSerde } from './serde/event-serde.js';
 import type { RegistryMode } from './serde/event-serde.js';
-import type { IncomingRecord, Transport, TransportSubscription } from './transport/types.js';
+import type { OutgoingRecord, ServerHealth, Transport, TransportSubscription } from './transport/types.js';
 
 /** Options of an events client. */
 export interface EventsClientOptions {
@@ -21,7 +28,24 @@ export interface EventsClientOptions {
   topicPrefix?: string;
   /** CloudEvents `source` of published events. Default `@caddy/events`. */
   source?: string;
+  /** Pino-compatible logger; the SDK logs nothing without one. */
   logger?: Logger;
+  /** Batching, buffering and delivery timeout of the publish path. */
+  producer?: BatchingOptions;
+  /** Retries of failing handlers before their records are dead-lettered; `subscribe` may override it. */
+  retry?: RetryPolicy;
+  metrics?: MetricsHooks;
+  /** Close the client on SIGTERM and SIGINT, then exit. Default false. */
+  handleSignals?: boolean;
+  /** Time `close` waits for in-flight handlers, in milliseconds. Default 30000. */
+  closeTimeoutMs?: number;
+}
+
+/** Broker and registry reachability, for a health endpoint such as `/health/redpanda`. */
+export interface HealthReport {
+  ok: boolean;
+  broker: ServerHealth;
+  registry: ServerHealth;
 }
 
 /** Per-call options of `publish`. */
@@ -36,7 +60,7 @@ export interface PublishOptions {
   causationId?: string;
 }
 
-/** Where a published event was stored. */
+/** Topic, partition and offset of a published event. */
 export interface PublishResult {
   eventId: string;
   topic: string;
@@ -82,16 +106,31 @@ export interface SubscribeOptions<Payloads> {
   /** Start a new group at the oldest record instead of only new ones. Default false. */
   fromBeginning?: boolean;
   /**
-   * What happens to an event of the subscribed topics with no handler: `skip` commits past
-   * it, `fail` rejects it like a failing handler. Default `skip`.
+   * Policy for events of the subscribed topics that have no handler: `skip` commits past
+   * them, `fail` sends them to the dead-letter topic. Default `skip`.
    */
   unhandled?: 'skip' | 'fail';
+  /** Retries of a failing handler; defaults to the client's `retry`. */
+  retry?: RetryPolicy;
+  /** Records of one partition handled at once, in lanes by key. Default 1: strict partition order. */
+  concurrency?: number;
+  /** Partitions handled at once. Default 1. */
+  partitionsConsumedConcurrently?: number;
+}
+
+/** One event of `publishBatch`. */
+export interface BatchItem<Type extends string = string, Payload = unknown> {
+  type: Type;
+  payload: Payload;
+  options?: PublishOptions;
 }
 
 /** A running subscription. */
 export interface Subscription {
   close(): Promise<void>;
 }
+
+const DEFAULT_RETRY: Required<RetryPolicy> = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 
 /**
  * Publishes and consumes the events of a catalog over a transport. `Payloads` types each
@@ -101,13 +140,17 @@ export interface Subscription {
 export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [K in keyof Payloads]: unknown } = Payloads> {
   protected readonly serde: EventSerde;
   private readonly logger: Logger;
-  private readonly subscriptions = new Set<TransportSubscription>();
+  private readonly batcher: RecordBatcher;
+  private readonly subscriptions = new Set<{ transport: TransportSubscription; closing: boolean }>();
+  private readonly deadLetterTopics = new Map<string, Promise<void>>();
   private connecting?: Promise<void>;
   private closed = false;
 
   constructor(protected readonly options: EventsClientOptions) {
     this.serde = new EventSerde(options);
     this.logger = childLogger(options.logger ?? silentLogger, 'events');
+    this.batcher = new RecordBatcher(options.transport, childLogger(options.logger ?? silentLogger, 'producer'), options.producer);
+    if (options.handleSignals) this.handleSignals();
   }
 
   /** The transport's one-line description, such as `in-memory` or `kafka brokers=...`. */
@@ -116,19 +159,23 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   }
 
   /**
-   * Connects to the broker and checks that the registry answers; `publish` and `subscribe`
-   * call it on first use. Fails within seconds, naming the address and its variable.
+   * Connects to the broker and checks that the registry responds; `publish` and `subscribe`
+   * call it on first use. Fails within seconds, naming the address and its variable. In
+   * `lookup-only` mode it also fails when a schema of the catalog is not registered.
    */
   connect(): Promise<void> {
     this.ensureOpen();
-    this.connecting ??= Promise.all([this.options.transport.connect(), this.options.registry.ping()]).then(
-      () => undefined,
-      (error: unknown) => {
-        this.connecting = undefined;
-        throw error;
-      },
-    );
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
     return this.connecting;
+  }
+
+  /** Reports whether the broker and the registry respond, with their round-trip times. */
+  async health(): Promise<HealthReport> {
+    const [broker, registry] = await Promise.all([this.options.transport.health(), this.registryHealth()]);
+    return { ok: broker.ok && registry.ok, broker, registry };
   }
 
   /** Creates the topics of the catalog that do not exist yet. */
@@ -139,7 +186,8 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   }
 
   /**
-   * Validates, encodes and publishes one event, keyed by its key field. Rejects with a
+   * Validates, encodes and publishes one event, keyed by its key field, and resolves when the
+   * broker acknowledged it. Concurrent calls are batched. Rejects with a
    * `PayloadValidationError` before anything is sent when the payload does not match.
    */
   async publish<Type extends keyof Inputs & string>(
@@ -147,102 +195,189 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     payload: Inputs[Type],
     options: PublishOptions = {},
   ): Promise<PublishResult> {
+    const [result] = await this.publishBatch([{ type, payload, options }]);
+    return result as PublishResult;
+  }
+
+  /**
+   * Publishes many events at once. Every payload is validated first, so one invalid payload
+   * rejects the whole call with nothing sent; the error's `batchIndex` names it.
+   */
+  async publishBatch<Type extends keyof Inputs & string>(
+    items: ReadonlyArray<BatchItem<Type, Inputs[Type]>>,
+  ): Promise<PublishResult[]> {
     this.ensureOpen();
-    const definition = this.serde.definition(type);
-    const body = this.serde.encodeBody(type, payload);
-    await this.connect();
-    const { value, schemaId } = await this.serde.frame(type, body);
-    const key = String((payload as Record<string, unknown>)[definition.key]);
-    const { id, headers } = buildHeaders({
-      type,
-      source: this.options.source ?? '@caddy/events',
-      subject: key,
-      ...pick(options, ['id', 'time', 'correlationId', 'causationId']),
+    const bodies = items.map((item, index) => {
+      try {
+        return this.serde.encodeBody(item.type, item.payload);
+      } catch (error) {
+        if (items.length > 1 && error instanceof PayloadValidationError) Object.assign(error, { batchIndex: index });
+        throw error;
+      }
     });
-    const topic = this.serde.topicOf(type);
-    const [report] = await this.options.transport.send([
-      { topic, key: Buffer.from(key, 'utf8'), value, headers, ...pick(options, ['partition']) },
-    ]);
-    if (!report) throw new EventsError('PUBLISH_FAILED', `No acknowledgement for ${type}.`, { eventType: type, topic });
-    return { eventId: id, topic, partition: report.partition, offset: report.offset, schemaId };
+    await this.connect();
+    const prepared = await Promise.all(items.map((item, index) => this.prepare(item, bodies[index] as Buffer)));
+    const reports = await this.batcher.enqueue(prepared.map((entry) => entry.record));
+    return prepared.map(({ eventId, schemaId, type }, index) => {
+      const report = reports[index];
+      if (!report) throw new EventsError('PUBLISH_FAILED', `No acknowledgement for ${type}.`, { eventType: type });
+      emit(this.options.metrics, 'published', { type, topic: report.topic });
+      return { eventId, topic: report.topic, partition: report.partition, offset: report.offset, schemaId };
+    });
   }
 
   /** Starts a consumer group member that calls the handler of each event's type. */
   async subscribe(options: SubscribeOptions<Payloads>): Promise<Subscription> {
     this.ensureOpen();
-    const types = Object.keys(options.handlers).filter((type) => options.handlers[type as keyof Payloads & string]);
+    const handlers = options.handlers as Readonly<Record<string, RawHandler | undefined>>;
+    const types = Object.keys(handlers).filter((type) => handlers[type]);
     if (!options.groupId) throw new EventsError('CONFIG_INVALID', 'subscribe needs a groupId (REDPANDA_CONSUMER_GROUP_ID).');
     if (types.length === 0) throw new EventsError('CONFIG_INVALID', 'subscribe needs at least one handler.');
     const topics = [...new Set(types.map((type) => this.serde.topicOf(type)))];
     await this.connect();
-    const subscription = await this.options.transport.subscribe({
+    const state = { transport: undefined as unknown as TransportSubscription, closing: false };
+    const retry = { ...DEFAULT_RETRY, ...this.options.retry, ...options.retry };
+    state.transport = await this.options.transport.subscribe({
       groupId: options.groupId,
       topics,
       fromBeginning: options.fromBeginning ?? false,
-      handle: (record) => this.dispatch(record, options),
+      concurrency: options.concurrency ?? 1,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      onLag: (sample) => emit(this.options.metrics, 'lag', { ...sample, groupId: options.groupId }),
+      handle: (record) =>
+        dispatch(record, {
+          groupId: options.groupId,
+          handlers,
+          unhandled: options.unhandled ?? 'skip',
+          retry,
+          serde: this.serde,
+          deadLetter: (dead) => this.sendDeadLetter(dead),
+          logger: this.logger,
+          ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+          isClosing: () => state.closing,
+        }),
     });
-    this.subscriptions.add(subscription);
+    this.subscriptions.add(state);
     this.logger.info({ groupId: options.groupId, topics }, 'subscribed');
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return { close: () => this.closeSubscription(state) };
   }
 
-  /** Stops every subscription and disconnects; later calls reject with `CLIENT_CLOSED`. */
+  /**
+   * Republishes dead-lettered events of the given topics (names without prefix, such as
+   * `orders`) to their original topics, reading the dead-letter topics as consumer group
+   * `groupId`, and resolves with the count once no record arrived for `idleMs`.
+   */
+  async replayDeadLetters(options: { topics: string[]; groupId: string; idleMs?: number }): Promise<number> {
+    const { replayDeadLetters } = await import('./consumer/replay.js');
+    await this.connect();
+    const sources = options.topics.map((topic) => deadLetterTopic(`${this.options.topicPrefix ?? ''}${topic}`));
+    return replayDeadLetters({
+      transport: this.options.transport,
+      send: (records) => this.batcher.enqueue(records),
+      topics: sources,
+      groupId: options.groupId,
+      idleMs: options.idleMs ?? 2_000,
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * Stops every subscription (in-flight handlers finish within `closeTimeoutMs` and their
+   * offsets are committed), sends what is buffered, and disconnects. Later calls reject with
+   * `CLIENT_CLOSED`.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.subscriptions.clear();
+    await Promise.all([...this.subscriptions].map((state) => this.closeSubscription(state)));
+    await this.batcher.flush();
     await this.options.transport.close();
+    this.logger.info({}, 'closed');
   }
 
-  private async dispatch(record: IncomingRecord, options: SubscribeOptions<Payloads>): Promise<void> {
-    let decoded;
-    try {
-      decoded = await this.serde.decode(record.value);
-    } catch (error) {
-      // A record that cannot be decoded would fail the same way on every redelivery, so it
-      // is skipped rather than allowed to stop its partition.
-      // TODO: send such records to a dead-letter topic instead of only logging them.
-      const { code, schemaId } = error as EventsError;
-      this.logger.error(
-        { groupId: options.groupId, topic: record.topic, partition: record.partition, offset: record.offset, code, schemaId },
-        'skipped a record that cannot be decoded',
+  private async open(): Promise<void> {
+    await Promise.all([this.options.transport.connect(), this.options.registry.ping()]);
+    if (this.options.registryMode === 'lookup-only') await this.checkRegistered();
+  }
+
+  // Looks up every schema of the catalog at start-up, so a missing registration fails the
+  // deploy instead of the first publish of that event type.
+  private async checkRegistered(): Promise<void> {
+    const types = Object.keys(this.options.catalog);
+    const results = await Promise.allSettled(types.map((type) => this.serde.schemaId(type)));
+    const missing = results.flatMap((result, index) =>
+      result.status === 'rejected' && (result.reason as EventsError).code === 'SCHEMA_NOT_FOUND'
+        ? [this.serde.subjectOf(types[index] as string)]
+        : [],
+    );
+    const failed = results.find((result) => result.status === 'rejected' && (result.reason as EventsError).code !== 'SCHEMA_NOT_FOUND');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (missing.length > 0) {
+      throw new EventsError(
+        'SCHEMA_NOT_FOUND',
+        `EVENTS_REGISTRY_MODE is lookup-only and ${missing.length} schema(s) are not registered: ${missing.join(', ')}. ` +
+          'Register them with `caddy-events register` (with SCHEMA_REGISTRY_URL and EVENTS_TOPIC_PREFIX of this environment).',
+        { subject: missing[0] },
       );
-      return;
     }
-    const handler = options.handlers[decoded.type as keyof Payloads & string] as
-      | ((event: ReceivedEvent) => Promise<void> | void)
-      | undefined;
-    if (!handler) {
-      if (options.unhandled === 'fail') {
-        throw new EventsError('EVENT_TYPE_UNKNOWN', `No handler for ${decoded.type} in group '${options.groupId}'.`, {
-          eventType: decoded.type,
-          topic: record.topic,
-        });
-      }
-      return;
-    }
-    const key = record.key?.toString('utf8') ?? '';
-    await handler({
-      type: decoded.type,
-      key,
-      payload: decoded.payload,
-      metadata: {
-        ...readHeaders(record.headers),
-        type: decoded.type,
-        key,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        schemaId: decoded.schemaId,
-        headers: record.headers,
-      },
+  }
+
+  private async prepare(item: BatchItem, body: Buffer): Promise<{ record: OutgoingRecord; eventId: string; schemaId: number; type: string }> {
+    const definition = this.serde.definition(item.type);
+    const { value, schemaId } = await this.serde.frame(item.type, body);
+    const key = String((item.payload as Record<string, unknown>)[definition.key]);
+    const options = item.options ?? {};
+    const { id, headers } = buildHeaders({
+      type: item.type,
+      source: this.options.source ?? '@caddy/events',
+      subject: key,
+      ...pick(options, ['id', 'time', 'correlationId', 'causationId']),
     });
+    const record: OutgoingRecord = {
+      topic: this.serde.topicOf(item.type),
+      key: Buffer.from(key, 'utf8'),
+      value,
+      headers,
+      ...pick(options, ['partition']),
+    };
+    return { record, eventId: id, schemaId, type: item.type };
+  }
+
+  private async sendDeadLetter(record: OutgoingRecord): Promise<void> {
+    let ready = this.deadLetterTopics.get(record.topic);
+    if (!ready) {
+      ready = this.options.transport.createTopics([record.topic], 1);
+      this.deadLetterTopics.set(record.topic, ready);
+      ready.catch(() => this.deadLetterTopics.delete(record.topic));
+    }
+    await ready;
+    await this.batcher.enqueue([record]);
+  }
+
+  private async closeSubscription(state: { transport: TransportSubscription; closing: boolean }): Promise<void> {
+    if (state.closing) return;
+    state.closing = true;
+    this.subscriptions.delete(state);
+    await state.transport.close(this.options.closeTimeoutMs ?? 30_000);
+  }
+
+  private async registryHealth(): Promise<ServerHealth> {
+    const started = performance.now();
+    try {
+      await this.options.registry.ping();
+      return { ok: true, latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+    }
+  }
+
+  private handleSignals(): void {
+    const stop = (signal: NodeJS.Signals) => {
+      this.logger.info({ signal }, 'closing on signal');
+      void this.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
   }
 
   private ensureOpen(): void {

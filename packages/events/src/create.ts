@@ -10,6 +10,10 @@ import { InMemorySchemaRegistry } from './registry/memory.js';
 import type { SchemaRegistry } from './registry/types.js';
 import { InMemoryTransport } from './transport/memory.js';
 import { KafkaTransport } from './transport/kafka.js';
+import type { KafkaTransportOptions } from './transport/kafka.js';
+import type { RetryPolicy } from './consumer/dispatcher.js';
+import type { MetricsHooks } from './metrics.js';
+import type { BatchingOptions } from './producer/batcher.js';
 import type { Transport } from './transport/types.js';
 
 /** Options of `createEventsClient`; anything not given is read from the environment. */
@@ -21,6 +25,14 @@ export interface CreateClientOptions {
   env?: Readonly<Record<string, string | undefined>>;
   source?: string;
   logger?: Logger;
+  /** Batching, buffering and delivery timeout of the publish path. */
+  producer?: BatchingOptions;
+  /** kafkajs producer settings, with kafkajs's names; idempotence and acks=all are the defaults. */
+  kafkaProducer?: KafkaTransportOptions['producer'];
+  retry?: RetryPolicy;
+  metrics?: MetricsHooks;
+  /** Close the client on SIGTERM and SIGINT, then exit. Default false. */
+  handleSignals?: boolean;
 }
 
 /** The transport and registry a client runs on, built from options and the environment. */
@@ -44,6 +56,7 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
       heartbeatInterval: config.heartbeatInterval,
       allowAutoTopicCreation: config.allowAutoTopicCreation,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
     });
     registry = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
   }
@@ -55,6 +68,10 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
     topicPrefix: config.topicPrefix,
     ...(options.source ? { source: options.source } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.producer ? { producer: options.producer } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.handleSignals ? { handleSignals: true } : {}),
   };
 }
 

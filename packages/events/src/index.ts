@@ -1,6 +1,8 @@
 export { EventsClient } from './client.js';
 export type {
+  BatchItem,
   EventHandlers,
+  HealthReport,
   EventMetadata,
   EventsClientOptions,
   PublishOptions,
@@ -27,6 +29,10 @@ export { AVRO_CONTENT_TYPE, CLOUDEVENTS_SPEC_VERSION } from './headers.js';
 export { silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { murmur2, partitionFor } from './partitioner.js';
+export type { MetricsHooks } from './metrics.js';
+export type { BatchingOptions } from './producer/batcher.js';
+export type { RetryPolicy } from './consumer/dispatcher.js';
+export { DLQ_HEADERS, deadLetterTopic } from './consumer/dead-letter.js';
 export { HttpSchemaRegistry } from './registry/http.js';
 export type { HttpSchemaRegistryOptions } from './registry/http.js';
 export { InMemorySchemaRegistry } from './registry/memory.js';
@@ -42,7 +48,7 @@ export { InMemoryTransport } from './transport/memory.js';
 export type { InMemoryTransportOptions } from './transport/memory.js';
 export { KafkaTransport } from './transport/kafka.js';
 export type { KafkaTransportOptions } from './transport/kafka.js';
-export type { DeliveryReport, IncomingRecord, OutgoingRecord, Transport } from './transport/types.js';
+export type { DeliveryReport, IncomingRecord, OutgoingRecord, ServerHealth, Transport } from './transport/types.js';
 
 export * from './generated/types.js';
 export { catalog } from './generated/catalog.js';

@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { Admin, Consumer, KafkaConfig, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
 
 import { ConnectionError, EventsError } from '../errors.js';
 import { partitionFor } from '../partitioner.js';
@@ -10,6 +10,7 @@ import type {
   IncomingRecord,
   OutgoingRecord,
   Transport,
+  ServerHealth,
   TransportSubscribeOptions,
   TransportSubscription,
 } from './types.js';
@@ -153,31 +154,44 @@ export class KafkaTransport implements Transport {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
     await consumer.run({
-      // kafkajs commits a message's offset only after eachMessage resolves, so a failing
-      // handler sees the message again: delivery is at least once.
-      eachMessage: async ({ topic, partition, message }) => {
-        const record: IncomingRecord = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: decodeHeaders(message.headers),
-        };
-        await options.handle(record);
-      },
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => handleBatch(payload, options),
     });
     await joined;
     return {
-      close: async () => {
+      close: async (timeoutMs = 30_000) => {
         this.consumers.delete(consumer);
-        await consumer.disconnect();
+        await this.disconnectConsumer(consumer, timeoutMs);
       },
     };
   }
 
+  async health(): Promise<ServerHealth> {
+    const started = performance.now();
+    try {
+      await this.connect();
+      await (this.admin as Admin).describeCluster();
+      return { ok: true, latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+    }
+  }
+
+  // kafkajs's disconnect stops fetching and waits for the running batch to finish before it
+  // leaves the group; the timeout bounds a handler that never returns.
+  private async disconnectConsumer(consumer: Consumer, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([consumer.disconnect().then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.warn({ timeoutMs }, 'consumer did not stop within the close timeout; unfinished records will be delivered again');
+    }
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    await Promise.all([...this.consumers].map((consumer) => this.disconnectConsumer(consumer, 30_000)));
     this.consumers.clear();
     await this.producer?.disconnect();
     await this.admin?.disconnect();
@@ -231,6 +245,69 @@ export class KafkaTransport implements Transport {
     else if (entry.level === logLevel.INFO) this.logger.info(data, message);
     else this.logger.debug(data, message);
   }
+}
+
+/**
+ * Handles one fetched batch. With concurrency 1 records run strictly in offset order;
+ * above 1 they run in lanes by key, so records of one key keep their order. The offset
+ * committed is the end of the longest run of finished records from the batch's start, so a
+ * stop or a failure in the middle never commits past an unfinished record.
+ */
+async function handleBatch(payload: EachBatchPayload, options: TransportSubscribeOptions): Promise<void> {
+  const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+  const messages = batch.messages;
+  const done = new Array<boolean>(messages.length).fill(false);
+  const lanes = (options.concurrency ?? 1) > 1 ? lanesByKey(messages) : [messages.map((_, index) => index)];
+  let failure: unknown;
+
+  const work = async () => {
+    for (let lane = lanes.shift(); lane && failure === undefined; lane = lanes.shift()) {
+      for (const index of lane) {
+        if (!isRunning() || isStale() || failure !== undefined) return;
+        const message = messages[index] as KafkaMessage;
+        try {
+          await options.handle(toIncoming(batch.topic, batch.partition, message));
+        } catch (error) {
+          failure = error;
+          return;
+        }
+        done[index] = true;
+        await heartbeat();
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 1, lanes.length));
+  await Promise.all(Array.from({ length: workers }, work));
+
+  let finished = -1;
+  while (finished + 1 < done.length && done[finished + 1]) finished++;
+  if (finished >= 0) resolveOffset((messages[finished] as KafkaMessage).offset);
+  await commitOffsetsIfNecessary();
+  options.onLag?.({ topic: batch.topic, partition: batch.partition, lag: Number(batch.offsetLag()) });
+  if (failure !== undefined) throw failure;
+}
+
+function lanesByKey(messages: KafkaMessage[]): number[][] {
+  const lanes = new Map<string, number[]>();
+  messages.forEach((message, index) => {
+    // A record without a key has no order to keep, so it gets a lane of its own.
+    const key = message.key ? `k:${message.key.toString('base64')}` : `i:${index}`;
+    const lane = lanes.get(key);
+    if (lane) lane.push(index);
+    else lanes.set(key, [index]);
+  });
+  return [...lanes.values()];
+}
+
+function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: decodeHeaders(message.headers),
+  };
 }
 
 function decodeHeaders(headers: Record<string, unknown> | undefined): Record<string, string | undefined> {

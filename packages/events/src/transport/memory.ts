@@ -4,6 +4,7 @@ import type {
   DeliveryReport,
   IncomingRecord,
   OutgoingRecord,
+  ServerHealth,
   Transport,
   TransportSubscribeOptions,
   TransportSubscription,
@@ -20,6 +21,8 @@ export interface InMemoryTransportOptions {
 interface Member {
   options: TransportSubscribeOptions;
   closed: boolean;
+  /** Deliveries running now, so `close` can wait for them. */
+  inFlight: Set<Promise<void>>;
 }
 
 interface Group {
@@ -52,6 +55,10 @@ export class InMemoryTransport implements Transport {
     this.ensureOpen();
   }
 
+  async health(): Promise<ServerHealth> {
+    return this.closed ? { ok: false, latencyMs: 0, error: 'closed' } : { ok: true, latencyMs: 0 };
+  }
+
   async createTopics(topics: string[], numPartitions: number): Promise<void> {
     for (const topic of topics) this.partitions(topic, numPartitions);
   }
@@ -66,7 +73,7 @@ export class InMemoryTransport implements Transport {
   async subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription> {
     this.ensureOpen();
     const group = this.group(options.groupId);
-    const member: Member = { options, closed: false };
+    const member: Member = { options, closed: false, inFlight: new Set() };
     group.members.push(member);
     for (const topic of options.topics) {
       const partitions = this.partitions(topic);
@@ -77,9 +84,13 @@ export class InMemoryTransport implements Transport {
       this.wake(topic);
     }
     return {
-      close: async () => {
+      close: async (timeoutMs = 30_000) => {
         member.closed = true;
         group.members = group.members.filter((candidate) => candidate !== member);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+        await Promise.race([Promise.allSettled([...member.inFlight]), timeout]);
+        clearTimeout(timer);
       },
     };
   }
@@ -147,13 +158,18 @@ export class InMemoryTransport implements Transport {
       const log = this.partitions(topic)[partition] as IncomingRecord[];
       let offset = group.offsets.get(slot) ?? 0;
       while (!member.closed && !this.closed && offset < log.length) {
+        const delivery = member.options.handle(log[offset] as IncomingRecord);
+        member.inFlight.add(delivery);
         try {
-          await member.options.handle(log[offset] as IncomingRecord);
+          await delivery;
           offset += 1;
           group.offsets.set(slot, offset);
         } catch {
+          if (member.closed) break;
           // As on Kafka, the offset is not committed and the same record comes again.
           await new Promise((resolve) => setTimeout(resolve, this.redeliveryDelayMs));
+        } finally {
+          member.inFlight.delete(delivery);
         }
       }
     } finally {

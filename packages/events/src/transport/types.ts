@@ -31,13 +31,30 @@ export interface TransportSubscribeOptions {
   topics: string[];
   /** Where a group without committed offsets starts: the oldest record, or only new records. */
   fromBeginning: boolean;
-  /** Called for each record in partition order; the offset is committed after it resolves. */
+  /** Called for each record; its offset is committed after it resolves, and a rejection leaves it uncommitted. */
   handle: (record: IncomingRecord) => Promise<void>;
+  /**
+   * Records of one partition handled at the same time, in lanes by key, so records of one key
+   * are still handled in order. Default 1: strictly in partition order.
+   */
+  concurrency?: number;
+  /** Partitions handled at the same time by this member. Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Called after each fetched batch with the records left behind the partition's end. */
+  onLag?: (sample: { topic: string; partition: number; lag: number }) => void;
 }
 
 /** A running subscription of one consumer group member. */
 export interface TransportSubscription {
-  close(): Promise<void>;
+  /** Stops fetching, waits up to `timeoutMs` for in-flight handlers, commits what they finished, and leaves the group. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Reachability of one server, for health endpoints. */
+export interface ServerHealth {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
 }
 
 /** How events reach a broker; the Kafka and in-memory transports run the same serde above it. */
@@ -51,6 +68,8 @@ export interface Transport {
   /** Sends records and resolves when the broker acknowledged all of them. */
   send(records: OutgoingRecord[]): Promise<DeliveryReport[]>;
   subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription>;
+  /** Measures a round trip to the broker. */
+  health(): Promise<ServerHealth>;
   /** Stops every subscription and disconnects. */
   close(): Promise<void>;
 }

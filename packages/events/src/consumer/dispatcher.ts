@@ -1,0 +1,139 @@
+import { EventsError } from '../errors.js';
+import { readHeaders } from '../headers.js';
+import type { Logger } from '../logger.js';
+import { emit } from '../metrics.js';
+import type { MetricsHooks } from '../metrics.js';
+import { jitteredBackoff, sleep } from '../retry.js';
+import type { EventSerde } from '../serde/event-serde.js';
+import type { IncomingRecord, OutgoingRecord } from '../transport/types.js';
+import { deadLetterRecord } from './dead-letter.js';
+
+/** How often a failing handler runs before its record goes to the dead-letter topic. */
+export interface RetryPolicy {
+  /** Runs of the handler in all, the first included. Default 5. */
+  maxAttempts?: number;
+  /** Upper bound of the first backoff, in milliseconds; it doubles per attempt. Default 200. */
+  initialBackoffMs?: number;
+  /** Upper bound of any backoff, in milliseconds. Default 10000. */
+  maxBackoffMs?: number;
+}
+
+/** A handler as the dispatcher calls it: the decoded event and its metadata. */
+export type RawHandler = (event: { type: string; key: string; payload: unknown; metadata: Record<string, unknown> }) => unknown;
+
+/** Settings and collaborators of one subscription's dispatcher. */
+export interface DispatcherOptions {
+  groupId: string;
+  handlers: Readonly<Record<string, RawHandler | undefined>>;
+  unhandled: 'skip' | 'fail';
+  retry: Required<RetryPolicy>;
+  serde: EventSerde;
+  deadLetter: (record: OutgoingRecord) => Promise<void>;
+  logger: Logger;
+  metrics?: MetricsHooks;
+  /** Tells whether the subscription is closing, so backoffs end early and nothing is dead-lettered. */
+  isClosing: () => boolean;
+}
+
+/** Thrown when a subscription closes during a handler's retries; the record is not committed. */
+export class SubscriptionClosingError extends EventsError {
+  override name = 'SubscriptionClosingError';
+
+  constructor() {
+    super('CLIENT_CLOSED', 'The subscription closed before the handler succeeded; the record will be delivered again.', {}, true);
+  }
+}
+
+/**
+ * Decodes one record, calls its handler, retries a failing handler with jittered
+ * exponential backoff, and sends a record that cannot be decoded, has no handler under the
+ * `fail` policy, or fails every attempt to the dead-letter topic. It resolves once the
+ * record is done with, so the transport commits its offset and the partition moves on.
+ */
+export async function dispatch(record: IncomingRecord, options: DispatcherOptions): Promise<void> {
+  const { groupId, logger, metrics } = options;
+  let decoded;
+  try {
+    decoded = await options.serde.decode(record.value);
+  } catch (error) {
+    await deadLetter(record, error, 0, undefined, options);
+    return;
+  }
+  const handler = options.handlers[decoded.type];
+  if (!handler) {
+    if (options.unhandled === 'skip') return;
+    const error = new EventsError('EVENT_TYPE_UNHANDLED', `No handler for ${decoded.type} in group '${groupId}'.`, {
+      eventType: decoded.type,
+      topic: record.topic,
+    });
+    await deadLetter(record, error, 0, decoded.type, options);
+    return;
+  }
+
+  const key = record.key?.toString('utf8') ?? '';
+  const event = {
+    type: decoded.type,
+    key,
+    payload: decoded.payload,
+    metadata: {
+      ...readHeaders(record.headers),
+      type: decoded.type,
+      key,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      schemaId: decoded.schemaId,
+      headers: record.headers,
+    },
+  };
+  const context = { groupId, topic: record.topic, partition: record.partition, offset: record.offset, type: decoded.type };
+  for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    try {
+      await handler(event);
+      emit(metrics, 'consumed', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, durationMs: performance.now() - started });
+      return;
+    } catch (error) {
+      const failure = describe(error);
+      if (options.isClosing()) throw new SubscriptionClosingError();
+      if (attempt >= options.retry.maxAttempts) {
+        await deadLetter(record, error, attempt, decoded.type, options);
+        return;
+      }
+      const delayMs = jitteredBackoff(attempt, options.retry.initialBackoffMs, options.retry.maxBackoffMs);
+      logger.warn({ ...context, attempt, delayMs, error: failure }, 'handler failed; retrying');
+      emit(metrics, 'retried', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, attempt });
+      await sleepUnlessClosing(delayMs, options.isClosing);
+      if (options.isClosing()) throw new SubscriptionClosingError();
+    }
+  }
+}
+
+async function deadLetter(
+  record: IncomingRecord,
+  error: unknown,
+  attempts: number,
+  type: string | undefined,
+  options: DispatcherOptions,
+): Promise<void> {
+  const dead = deadLetterRecord(record, error, attempts, options.groupId);
+  await options.deadLetter(dead);
+  const code = (error as { code?: string }).code ?? 'HANDLER_FAILED';
+  options.logger.error(
+    { groupId: options.groupId, topic: record.topic, partition: record.partition, offset: record.offset, type, attempts, deadLetterTopic: dead.topic, error: describe(error) },
+    'sent record to dead-letter topic',
+  );
+  emit(options.metrics, 'deadLettered', { type, topic: record.topic, partition: record.partition, groupId: options.groupId, code });
+}
+
+// Only the error's class, code and field path go to logs: handler messages may quote
+// payload values, and the SDK's own messages are safe but add nothing the code does not.
+function describe(error: unknown): Record<string, unknown> {
+  const { name, code, fieldPath, schemaId } = (error ?? {}) as { name?: string; code?: string; fieldPath?: string; schemaId?: number };
+  return { name, code, fieldPath, schemaId };
+}
+
+async function sleepUnlessClosing(ms: number, isClosing: () => boolean): Promise<void> {
+  const step = 100;
+  for (let waited = 0; waited < ms && !isClosing(); waited += step) await sleep(Math.min(step, ms - waited));
+}
