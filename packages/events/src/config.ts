@@ -2,6 +2,7 @@ import type { SASLOptions } from 'kafkajs';
 
 import { ConfigError } from './errors.js';
 import type { RegistryMode } from './serde/event-serde.js';
+import type { CompressionName } from './transport/codecs.js';
 
 /** Settings read from the environment; see the configuration table in the README. */
 export interface EventsConfig {
@@ -18,6 +19,8 @@ export interface EventsConfig {
   registryMode: RegistryMode;
   sasl?: SASLOptions;
   ssl: boolean;
+  /** Compression of produced batches. */
+  compression?: CompressionName;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -43,6 +46,7 @@ export function configFromEnv(env: Env = process.env): EventsConfig {
     topicPrefix: env.EVENTS_TOPIC_PREFIX ?? '',
     registryMode: registryMode(env.EVENTS_REGISTRY_MODE),
     ssl: boolean(env, 'REDPANDA_TLS', false),
+    compression: compression(env.EVENTS_COMPRESSION),
   };
 }
 
@@ -85,6 +89,12 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new ConfigError(`${name} must be true or false.`);
+}
+
+function compression(value: string | undefined): CompressionName {
+  const name = text(value)?.toLowerCase() ?? 'none';
+  if (name === 'none' || name === 'gzip' || name === 'snappy' || name === 'lz4' || name === 'zstd') return name;
+  throw new ConfigError('EVENTS_COMPRESSION must be none, gzip, snappy, lz4 or zstd.');
 }
 
 function registryMode(value: string | undefined): RegistryMode {

@@ -57,6 +57,7 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
       allowAutoTopicCreation: config.allowAutoTopicCreation,
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
+      ...(config.compression ? { compression: config.compression } : {}),
     });
     registry = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
   }

@@ -1,8 +1,10 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
 
 import { ConnectionError, EventsError } from '../errors.js';
 import { partitionFor } from '../partitioner.js';
+import { registerCodecs } from './codecs.js';
+import type { CompressionName } from './codecs.js';
 import { childLogger, silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type {
@@ -29,6 +31,8 @@ export interface KafkaTransportOptions {
   allowAutoTopicCreation?: boolean;
   /** kafkajs producer settings; idempotence and acks=all are the defaults. */
   producer?: Omit<ProducerConfig, 'createPartitioner'>;
+  /** Compression of produced batches. Default `none`; consumers read every codec whatever this is. */
+  compression?: CompressionName;
   logger?: Logger;
 }
 
@@ -60,6 +64,7 @@ export class KafkaTransport implements Transport {
       ...(options.sasl ? { sasl: options.sasl } : {}),
     };
     this.kafka = new Kafka(config);
+    registerCodecs();
   }
 
   connect(): Promise<void> {
@@ -97,6 +102,7 @@ export class KafkaTransport implements Transport {
     }
     const results = await (this.producer as Producer).sendBatch({
       acks: -1,
+      compression: COMPRESSION_TYPES[this.options.compression ?? 'none'],
       topicMessages: [...byTopic].map(([topic, messages]) => ({
         topic,
         messages: messages.map(({ key, value, headers, partition }) => ({
@@ -246,6 +252,14 @@ export class KafkaTransport implements Transport {
     else this.logger.debug(data, message);
   }
 }
+
+const COMPRESSION_TYPES: Record<CompressionName, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 
 /**
  * Handles one fetched batch. With concurrency 1 records run strictly in offset order;
