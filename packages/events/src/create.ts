@@ -5,6 +5,8 @@ import { configFromEnv } from './config.js';
 import type { EventsConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
+import { childLogger, silentLogger } from './logger.js';
+import { CachingSchemaRegistry } from './registry/caching.js';
 import { HttpSchemaRegistry } from './registry/http.js';
 import { InMemorySchemaRegistry } from './registry/memory.js';
 import type { SchemaRegistry } from './registry/types.js';
@@ -59,7 +61,8 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
       ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
       ...(config.compression ? { compression: config.compression } : {}),
     });
-    registry = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
+    const http = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
+    registry = new CachingSchemaRegistry(http, childLogger(options.logger ?? silentLogger, 'registry'));
   }
   return {
     catalog,

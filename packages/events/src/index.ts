@@ -36,6 +36,8 @@ export { DLQ_HEADERS, deadLetterTopic } from './consumer/dead-letter.js';
 export { HttpSchemaRegistry } from './registry/http.js';
 export type { HttpSchemaRegistryOptions } from './registry/http.js';
 export { InMemorySchemaRegistry } from './registry/memory.js';
+export { CachingSchemaRegistry } from './registry/caching.js';
+export type { CachingOptions } from './registry/caching.js';
 export { subjectName } from './registry/types.js';
 export type { SchemaRegistry, SubjectNameStrategy } from './registry/types.js';
 export { compileSchema, describeType, findProblems } from './serde/avro.js';

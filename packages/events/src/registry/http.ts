@@ -1,6 +1,9 @@
 import * as apiModule from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 import type { SchemaRegistryAPIClient, SchemaRegistryAPIClientArgs } from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 
+import { canonicalText, normalizeSchema } from '@caddy/events-schema';
+import type { JsonObject } from '@caddy/events-schema';
+
 import { ConnectionError, RegistryError } from '../errors.js';
 import type { SchemaRegistry } from './types.js';
 
@@ -42,9 +45,8 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     this.api = createApiClient({
       host: options.url.replace(/\/+$/, ''),
       ...(options.auth ? { auth: options.auth } : {}),
-      // The library's own retry is off: it retries 5xx answers only, while the registry
-      // contract also retries 408 and 429, so retries belong to one place.
-      // TODO: retry 408, 429 and 5xx here with jittered backoff; today a failed call fails at once.
+      // The library's own retry is off: it retries 5xx answers only, and CachingSchemaRegistry
+      // retries 408, 429 and 5xx with jittered backoff, so retries live in one place.
       retry: { retries: 0 },
     });
   }
@@ -63,10 +65,43 @@ export class HttpSchemaRegistry implements SchemaRegistry {
       );
       return response.data<{ id: number }>().id;
     } catch (error) {
-      // 404 means the subject or the schema under it is not registered (40401, 40403).
+      // 404 means the subject or the schema under it is not registered (40401, 40403), or a
+      // registry that stored the text reformatted did not recognize it.
+      if (error instanceof RegistryError && error.status === 404) return this.findByMeaning(subject, schema);
+      throw error;
+    }
+  }
+
+  // Some registries store a schema reformatted (Apicurio splits full names into name and
+  // namespace) and compare lookups by text, so the versions of the subject are compared by
+  // their normalized form instead, newest first.
+  private async findByMeaning(subject: string, schema: string): Promise<number | undefined> {
+    const wanted = normalizedText(schema);
+    if (wanted === undefined) return undefined;
+    let latest: { version: number; id: number; schema: string };
+    try {
+      const response = await this.call(`read the latest version of '${subject}'`, { subject }, () =>
+        this.api.Subject.latestVersion({ subject }),
+      );
+      latest = response.data<{ version: number; id: number; schema: string }>();
+    } catch (error) {
       if (error instanceof RegistryError && error.status === 404) return undefined;
       throw error;
     }
+    if (normalizedText(latest.schema) === wanted) return latest.id;
+    for (let version = latest.version - 1; version >= 1; version--) {
+      try {
+        const response = await this.call(`read version ${version} of '${subject}'`, { subject }, () =>
+          this.api.Subject.version({ subject, version }),
+        );
+        const entry = response.data<{ id: number; schema: string }>();
+        if (normalizedText(entry.schema) === wanted) return entry.id;
+      } catch (error) {
+        // A deleted version answers 404; the others are still worth comparing.
+        if (!(error instanceof RegistryError && error.status === 404)) throw error;
+      }
+    }
+    return undefined;
   }
 
   async getSchema(id: number): Promise<string> {
@@ -113,6 +148,15 @@ export class HttpSchemaRegistry implements SchemaRegistry {
 
 // mappersmith rejects with its ResponseError for HTTP errors and with the raw response
 // (status 400, "Network error" style data) when the connection itself failed.
+function normalizedText(schema: string): string | undefined {
+  try {
+    return canonicalText(normalizeSchema(JSON.parse(schema) as JsonObject, 'registry', new Map()));
+  } catch {
+    // A schema that does not normalize (a non-record, another schema type) matches nothing.
+    return undefined;
+  }
+}
+
 function toRegistryError(error: unknown, action: string, url: string, context: { subject?: string; schemaId?: number }): Error {
   if (error instanceof ConnectionError) return error;
   const status = (error as { status?: number }).status;
