@@ -25,6 +25,7 @@ export function sampleOf(type: avro.Type, mode: 'full' | 'minimal', depth = 0, c
     case 'int':
       return same('7');
     case 'long':
+    case 'abstract:long':
       return same('1234567890123');
     case 'float':
       return same('1.5');

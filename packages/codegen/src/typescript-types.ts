@@ -30,8 +30,9 @@ export class TypeEmitter {
       case 'double':
         return 'number';
       case 'long':
-        // avsc rejects longs beyond Number.MAX_SAFE_INTEGER on write and on read, so no
-        // value is ever silently rounded.
+      case 'abstract:long':
+        // The SDK's long type rejects values beyond Number.MAX_SAFE_INTEGER on write and on
+        // read, so a number never holds a rounded long.
         return 'number';
       case 'string':
         return 'string';
@@ -103,9 +104,21 @@ export class TypeEmitter {
 
   private field(field: avro.types.Field, side: Side): string {
     const optional = side === 'input' && field.defaultValue() !== undefined ? '?' : '';
-    const doc = docComment((field as unknown as { doc?: string }).doc, '  ');
+    const written = (field as unknown as { doc?: string }).doc;
+    const doc = docComment(holdsLong(field.type) ? [written, LONG_NOTE].filter(Boolean).join(' ') : written, '  ');
     return `${doc}  ${propertyName(field.name)}${optional}: ${this.expression(field.type, side)};\n`;
   }
+}
+
+const LONG_NOTE =
+  'Avro long as a number: values beyond Number.MAX_SAFE_INTEGER (2^53 - 1) are rejected on publish and on read, never rounded.';
+
+function holdsLong(type: avro.Type): boolean {
+  if (type.typeName === 'long' || type.typeName === 'abstract:long') return true;
+  if (type.typeName.startsWith('union:')) return (type as avro.types.UnwrappedUnionType).types.some(holdsLong);
+  if (type.typeName === 'array') return holdsLong((type as avro.types.ArrayType).itemsType);
+  if (type.typeName === 'map') return holdsLong((type as avro.types.MapType).valuesType);
+  return false;
 }
 
 function isRecord(type: avro.Type): boolean {

@@ -57,7 +57,9 @@ describe('generated types', () => {
       ]),
     });
     expect(types).toContain('  count: number;\n');
-    expect(types).toContain('  total: number;\n');
+    expect(types).toContain(
+      '  /** Avro long as a number: values beyond Number.MAX_SAFE_INTEGER (2^53 - 1) are rejected on publish and on read, never rounded. */\n  total: number;\n',
+    );
     expect(types).toContain('  ok: boolean;\n');
     expect(types).toContain('  data: Buffer;\n');
     expect(types).toContain('  tags: Array<string>;\n');

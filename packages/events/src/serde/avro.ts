@@ -2,6 +2,7 @@ import avro from 'avsc';
 
 import { PayloadValidationError } from '../errors.js';
 import { DecimalType, LOGICAL_TYPES } from './logical-types.js';
+import { SAFE_LONG } from './long.js';
 
 /**
  * Compiles a schema with the options every part of the SDK uses, so the encoder, the
@@ -11,7 +12,12 @@ import { DecimalType, LOGICAL_TYPES } from './logical-types.js';
  */
 export function compileSchema(schema: string | object): avro.Type {
   const parsed = typeof schema === 'string' ? (JSON.parse(schema) as avro.Schema) : (schema as avro.Schema);
-  return avro.Type.forSchema(parsed, { ...AVSC_OPTIONS, registry: {} });
+  return avro.Type.forSchema(parsed, { ...AVSC_OPTIONS, registry: newRegistry() });
+}
+
+/** Returns a fresh avsc type registry with the SDK's exact long type in place of avsc's. */
+export function newRegistry(): Record<string, avro.Type> {
+  return { long: SAFE_LONG };
 }
 
 /** The avsc options behind `compileSchema`, for building writer types the same way. */
@@ -104,7 +110,8 @@ export function describeType(type: avro.Type): string {
     case 'int':
       return 'an integer from -2147483648 to 2147483647';
     case 'long':
-      return 'an integer within Number.MAX_SAFE_INTEGER (larger values would lose precision)';
+    case 'abstract:long':
+      return 'an integer within ±Number.MAX_SAFE_INTEGER (2^53 - 1), because larger values would lose precision';
     case 'float':
     case 'double':
       return 'a number';

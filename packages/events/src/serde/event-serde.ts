@@ -5,7 +5,7 @@ import type { Catalog, EventDefinition } from '../catalog.js';
 import { DecodeError, EventsError, RegistryError } from '../errors.js';
 import { subjectName } from '../registry/types.js';
 import type { SchemaRegistry, SubjectNameStrategy } from '../registry/types.js';
-import { AVSC_OPTIONS, compileSchema, encodePayload } from './avro.js';
+import { AVSC_OPTIONS, compileSchema, encodePayload, newRegistry } from './avro.js';
 import { frame, unframe } from './wire.js';
 
 /** Whether the SDK may register schemas or only looks up ids registered ahead of time. */
@@ -196,7 +196,7 @@ function compileWriter(text: string, schemaId: number): avro.Type {
   try {
     return avro.Type.forSchema(toAvscSchema(parsed.schema, { dropDefaults: true }) as avro.Schema, {
       ...AVSC_OPTIONS,
-      registry: {},
+      registry: newRegistry(),
     });
   } catch (error) {
     throw new DecodeError('DECODE_FAILED', `Writer schema id ${schemaId} cannot be compiled: ${(error as Error).message}.`, {

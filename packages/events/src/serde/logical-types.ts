@@ -21,7 +21,7 @@ export class TimestampMillisType extends avro.types.LogicalType {
   protected override _resolve(type: avro.Type): Resolver {
     if (type instanceof TimestampMillisType) return (value) => value;
     // Avro promotes an int writer to a long reader, and a plain long is read as millis.
-    if (avro.Type.isType(type, 'long', 'int')) return (value) => this._fromValue(value);
+    if (avro.Type.isType(type, 'long', 'abstract:long', 'int')) return (value) => this._fromValue(value);
     return undefined;
   }
 }

@@ -79,6 +79,15 @@ describe('decoding events of an older schema', () => {
     expect(payload.updatedAt).toEqual(new Date(1234));
   });
 
+  it('reads a plain long writer field as a timestamp', async () => {
+    const plain = {
+      ...orderUpdatedV1,
+      fields: [orderUpdatedV1.fields[0], orderUpdatedV1.fields[1], { name: 'updatedAt', type: 'long' }],
+    };
+    const payload = (await decodeOld(plain, { orderId: 'x', status: 'PAID', updatedAt: 2 ** 52 + 1 })) as { updatedAt: Date };
+    expect(payload.updatedAt).toEqual(new Date(2 ** 52 + 1));
+  });
+
   it('reads a writer that names types in another namespace', async () => {
     const moved = {
       ...orderUpdatedV1,
