@@ -37,6 +37,12 @@ unit_status=0
 pnpm exec vitest run --project unit --reporter=default --reporter=json \
   --outputFile.json="$results_dir/unit.json" || unit_status=$?
 
+# Packs every package, lints the tarballs with publint and attw, installs them with npm in
+# a temporary folder, compiles and runs a consumer, and checks `changeset version`. It
+# reuses the build above and exits non-zero, which ends this script, on any failure.
+step 'package checks and consumer smoke test'
+node scripts/smoke/run.mjs --no-build
+
 if [[ -z "${REDPANDA_BROKERS:-}" || -z "${SCHEMA_REGISTRY_URL:-}" ]]; then
   step 'start the local Kafka and schema registry'
   started_stack=true

@@ -4,6 +4,8 @@ import { dispatch } from './consumer/dispatcher.js';
 import type { RawHandler, RetryPolicy } from './consumer/dispatcher.js';
 import { EventsError, PayloadValidationError } from './errors.js';
 import { buildHeaders } from './headers.js';
+import { startPublishSpan } from './tracing.js';
+import type { TraceScope } from './tracing.js';
 import { childLogger, silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { emit } from './metrics.js';
@@ -58,6 +60,9 @@ export interface PublishOptions {
   partition?: number;
   correlationId?: string;
   causationId?: string;
+  /** W3C trace context to send when no OpenTelemetry span is active. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Topic, partition and offset of a published event. */
@@ -83,6 +88,8 @@ export interface EventMetadata {
   time?: Date;
   correlationId?: string;
   causationId?: string;
+  traceparent?: string;
+  tracestate?: string;
   headers: Readonly<Record<string, string | undefined>>;
 }
 
@@ -217,7 +224,14 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     });
     await this.connect();
     const prepared = await Promise.all(items.map((item, index) => this.prepare(item, bodies[index] as Buffer)));
-    const reports = await this.batcher.enqueue(prepared.map((entry) => entry.record));
+    let reports;
+    try {
+      reports = await this.batcher.enqueue(prepared.map((entry) => entry.record));
+    } catch (error) {
+      for (const entry of prepared) entry.span.end(error);
+      throw error;
+    }
+    for (const entry of prepared) entry.span.end();
     return prepared.map(({ eventId, schemaId, type }, index) => {
       const report = reports[index];
       if (!report) throw new EventsError('PUBLISH_FAILED', `No acknowledgement for ${type}.`, { eventType: type });
@@ -322,8 +336,12 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     }
   }
 
-  private async prepare(item: BatchItem, body: Buffer): Promise<{ record: OutgoingRecord; eventId: string; schemaId: number; type: string }> {
+  private async prepare(
+    item: BatchItem,
+    body: Buffer,
+  ): Promise<{ record: OutgoingRecord; eventId: string; schemaId: number; type: string; span: TraceScope }> {
     const definition = this.serde.definition(item.type);
+    const topic = this.serde.topicOf(item.type);
     const { value, schemaId } = await this.serde.frame(item.type, body);
     const key = String((item.payload as Record<string, unknown>)[definition.key]);
     const options = item.options ?? {};
@@ -333,14 +351,16 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
       subject: key,
       ...pick(options, ['id', 'time', 'correlationId', 'causationId']),
     });
+    const span = startPublishSpan(topic, item.type);
+    const trace = Object.keys(span.headers).length > 0 ? span.headers : pick(options, ['traceparent', 'tracestate']);
     const record: OutgoingRecord = {
-      topic: this.serde.topicOf(item.type),
+      topic,
       key: Buffer.from(key, 'utf8'),
       value,
-      headers,
+      headers: { ...headers, ...trace },
       ...pick(options, ['partition']),
     };
-    return { record, eventId: id, schemaId, type: item.type };
+    return { record, eventId: id, schemaId, type: item.type, span };
   }
 
   private async sendDeadLetter(record: OutgoingRecord): Promise<void> {

@@ -47,6 +47,9 @@ export interface IncomingHeaderMetadata {
   contentType?: string;
   correlationId?: string;
   causationId?: string;
+  /** W3C trace context of the producer's span. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** Reads CloudEvents attributes from Kafka headers, ignoring values that do not parse. */
@@ -58,6 +61,8 @@ export function readHeaders(headers: Readonly<Record<string, string | undefined>
   if (headers['content-type']) result.contentType = headers['content-type'];
   if (headers.ce_correlationid) result.correlationId = headers.ce_correlationid;
   if (headers.ce_causationid) result.causationId = headers.ce_causationid;
+  if (headers.traceparent) result.traceparent = headers.traceparent;
+  if (headers.tracestate) result.tracestate = headers.tracestate;
   if (headers.ce_time) {
     const time = new Date(headers.ce_time);
     if (!Number.isNaN(time.getTime())) result.time = time;

@@ -27,6 +27,7 @@ export {
 export type { EventsErrorCode, EventsErrorContext } from './errors.js';
 export { AVRO_CONTENT_TYPE, CLOUDEVENTS_SPEC_VERSION } from './headers.js';
 export { silentLogger } from './logger.js';
+export { setOtelApi } from './tracing.js';
 export type { Logger } from './logger.js';
 export { murmur2, partitionFor } from './partitioner.js';
 export type { MetricsHooks } from './metrics.js';

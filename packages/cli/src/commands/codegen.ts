@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { findStale, generate, writeGenerated } from '@caddy/events-codegen';
-
 import type { CommandIo } from '../main.js';
 
 const HELP = `Usage: caddy-events codegen [--schemas <dir>] [--package <dir>] [--check]
@@ -38,6 +36,9 @@ export async function runCodegen(argv: string[], io: CommandIo): Promise<number>
     io.stdout(HELP);
     return 0;
   }
+  // Loaded here, not at the top, because the generator imports the runtime package with
+  // kafkajs, and `check` and `register` must run without them.
+  const { findStale, generate, writeGenerated } = await import('@caddy/events-codegen');
   const schemasDir = resolve(io.cwd, values.schemas);
   const packageDir = resolve(io.cwd, values.package);
   let files;

@@ -3,7 +3,8 @@ import { readHeaders } from '../headers.js';
 import type { Logger } from '../logger.js';
 import { emit } from '../metrics.js';
 import type { MetricsHooks } from '../metrics.js';
-import { jitteredBackoff, sleep } from '../retry.js';
+import { isRetriable, jitteredBackoff, sleep } from '../retry.js';
+import { startHandleSpan } from '../tracing.js';
 import type { EventSerde } from '../serde/event-serde.js';
 import type { IncomingRecord, OutgoingRecord } from '../transport/types.js';
 import { deadLetterRecord } from './dead-letter.js';
@@ -52,13 +53,8 @@ export class SubscriptionClosingError extends EventsError {
  */
 export async function dispatch(record: IncomingRecord, options: DispatcherOptions): Promise<void> {
   const { groupId, logger, metrics } = options;
-  let decoded;
-  try {
-    decoded = await options.serde.decode(record.value);
-  } catch (error) {
-    await deadLetter(record, error, 0, undefined, options);
-    return;
-  }
+  const decoded = await decodeOrDeadLetter(record, options);
+  if (!decoded) return;
   const handler = options.handlers[decoded.type];
   if (!handler) {
     if (options.unhandled === 'skip') return;
@@ -89,11 +85,14 @@ export async function dispatch(record: IncomingRecord, options: DispatcherOption
   const context = { groupId, topic: record.topic, partition: record.partition, offset: record.offset, type: decoded.type };
   for (let attempt = 1; ; attempt++) {
     const started = performance.now();
+    const span = startHandleSpan(record.headers, record.topic, decoded.type, groupId);
     try {
-      await handler(event);
+      await span.run(() => handler(event));
+      span.end();
       emit(metrics, 'consumed', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, durationMs: performance.now() - started });
       return;
     } catch (error) {
+      span.end(error);
       const failure = describe(error);
       if (options.isClosing()) throw new SubscriptionClosingError();
       if (attempt >= options.retry.maxAttempts) {
@@ -103,6 +102,33 @@ export async function dispatch(record: IncomingRecord, options: DispatcherOption
       const delayMs = jitteredBackoff(attempt, options.retry.initialBackoffMs, options.retry.maxBackoffMs);
       logger.warn({ ...context, attempt, delayMs, error: failure }, 'handler failed; retrying');
       emit(metrics, 'retried', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, attempt });
+      await sleepUnlessClosing(delayMs, options.isClosing);
+      if (options.isClosing()) throw new SubscriptionClosingError();
+    }
+  }
+}
+
+/**
+ * Decodes a record. A failure that can pass (the registry unreachable or answering 408, 429
+ * or 5xx for a schema not cached yet) is retried until it succeeds or the subscription
+ * closes, because the record itself is fine; a final failure sends the record to the
+ * dead-letter topic and returns undefined.
+ */
+async function decodeOrDeadLetter(record: IncomingRecord, options: DispatcherOptions) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await options.serde.decode(record.value);
+    } catch (error) {
+      if (!isRetriable(error)) {
+        await deadLetter(record, error, 0, undefined, options);
+        return undefined;
+      }
+      if (options.isClosing()) throw new SubscriptionClosingError();
+      const delayMs = jitteredBackoff(attempt, options.retry.initialBackoffMs, options.retry.maxBackoffMs);
+      options.logger.warn(
+        { groupId: options.groupId, topic: record.topic, partition: record.partition, offset: record.offset, attempt, delayMs, error: describe(error) },
+        'cannot decode yet; retrying',
+      );
       await sleepUnlessClosing(delayMs, options.isClosing);
       if (options.isClosing()) throw new SubscriptionClosingError();
     }
