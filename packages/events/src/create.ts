@@ -51,7 +51,8 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
     transport = new KafkaTransport({
       brokers: config.brokers,
       clientId: config.clientId,
-      ssl: config.ssl,
+      // kafkajs passes an object to tls.connect, where `ca` replaces Node's bundled CAs.
+      ssl: config.tlsCa ? { ca: [config.tlsCa] } : config.ssl,
       ...(config.sasl ? { sasl: config.sasl } : {}),
       sessionTimeout: config.sessionTimeout,
       rebalanceTimeout: config.rebalanceTimeout,
@@ -61,7 +62,11 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
       ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
       ...(config.compression ? { compression: config.compression } : {}),
     });
-    const http = new HttpSchemaRegistry({ url: config.registryUrl, ...(config.registryAuth ? { auth: config.registryAuth } : {}) });
+    const http = new HttpSchemaRegistry({
+      url: config.registryUrl,
+      ...(config.registryAuth ? { auth: config.registryAuth } : {}),
+      ...(config.registryCa ? { ca: config.registryCa } : {}),
+    });
     registry = new CachingSchemaRegistry(http, childLogger(options.logger ?? silentLogger, 'registry'));
   }
   return {

@@ -1,3 +1,5 @@
+import { Agent } from 'node:https';
+
 import * as apiModule from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 import type { SchemaRegistryAPIClient, SchemaRegistryAPIClientArgs } from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 
@@ -15,6 +17,8 @@ export interface HttpSchemaRegistryOptions {
   auth?: { username: string; password: string };
   /** Time after which a request counts as failed, in milliseconds. Default 10000. */
   timeoutMs?: number;
+  /** PEM certificates of the CAs to trust for an https URL, in place of Node's bundled CAs. */
+  ca?: string;
 }
 
 type ApiFactory = (args: SchemaRegistryAPIClientArgs) => SchemaRegistryAPIClient;
@@ -45,6 +49,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     this.api = createApiClient({
       host: options.url.replace(/\/+$/, ''),
       ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.ca ? { agent: new Agent({ ca: options.ca, keepAlive: true }) } : {}),
       // The library's own retry is off: it retries 5xx answers only, and CachingSchemaRegistry
       // retries 408, 429 and 5xx with jittered backoff, so retries live in one place.
       retry: { retries: 0 },
@@ -157,10 +162,31 @@ function normalizedText(schema: string): string | undefined {
   }
 }
 
+// Node's TLS errors for a certificate that does not verify, and OpenSSL's for a peer that
+// does not speak TLS (an https:// URL on a plain http port).
+const TLS_FAILURE = /certificate|self[- ]signed|ERR_TLS_|wrong version number|SSL routines/i;
+
 function toRegistryError(error: unknown, action: string, url: string, context: { subject?: string; schemaId?: number }): Error {
   if (error instanceof ConnectionError) return error;
   const status = (error as { status?: number }).status;
   const message = (error as { message?: string }).message ?? String(error);
+  if (status === 401 || status === 403) {
+    // The body is left out: proxies answer with an HTML page that says no more than the status.
+    const problem = status === 401 ? 'missing or wrong credentials' : 'the user lacks permission';
+    return new RegistryError(
+      'REGISTRY_FAILED',
+      `Schema registry at ${url} rejected the request to ${action} with HTTP ${status} (${problem}). ` +
+        'Check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD.',
+      { ...context, status, cause: error },
+    );
+  }
+  if (TLS_FAILURE.test(message)) {
+    return new ConnectionError(
+      `TLS to the schema registry at ${url} failed to ${action}: ${message}. Trust the registry's CA with ` +
+        'SCHEMA_REGISTRY_TLS_CA_FILE (or NODE_EXTRA_CA_CERTS), and check the scheme and port of SCHEMA_REGISTRY_URL.',
+      { ...context, cause: error },
+    );
+  }
   if (status === undefined || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket hang up|Network/i.test(message)) {
     return new ConnectionError(
       `Could not reach the schema registry at ${url} to ${action}: ${message}. Check SCHEMA_REGISTRY_URL and that the registry is running.`,

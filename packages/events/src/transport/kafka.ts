@@ -1,4 +1,6 @@
-import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+
+import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
 
 import { ConnectionError, EventsError } from '../errors.js';
@@ -21,7 +23,8 @@ import type {
 export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
-  ssl?: boolean;
+  /** TLS to the brokers: `true` for Node's default CAs, or options of `tls.connect` such as `ca`. */
+  ssl?: boolean | ConnectionOptions;
   sasl?: SASLOptions;
   /** Time `connect()` may take before it fails, in milliseconds. Default 10000. */
   connectTimeoutMs?: number;
@@ -35,6 +38,12 @@ export interface KafkaTransportOptions {
   compression?: CompressionName;
   logger?: Logger;
 }
+
+// kafkajs is a CommonJS module whose exports Node's ESM loader cannot list by name, so its
+// values are taken from the default import.
+const { CompressionTypes, Kafka, Partitioners, logLevel } = kafkajs;
+type CompressionTypes = kafkajs.CompressionTypes;
+type Kafka = kafkajs.Kafka;
 
 /**
  * The Kafka transport, on kafkajs: an idempotent producer with acks=all and Kafka's Java
@@ -60,7 +69,7 @@ export class KafkaTransport implements Transport {
       connectionTimeout: 3_000,
       logLevel: logLevel.INFO,
       logCreator: () => (entry: LogEntry) => this.forwardLog(entry),
-      ...(options.ssl ? { ssl: true } : {}),
+      ...(options.ssl ? { ssl: options.ssl } : {}),
       ...(options.sasl ? { sasl: options.sasl } : {}),
     };
     this.kafka = new Kafka(config);
@@ -161,6 +170,7 @@ export class KafkaTransport implements Transport {
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
     await consumer.run({
       eachBatchAutoResolve: false,
+      autoCommitInterval: 5_000,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => handleBatch(payload, options),
     });
@@ -230,11 +240,7 @@ export class KafkaTransport implements Transport {
     } catch (error) {
       void admin.disconnect().catch(() => {});
       void producer.disconnect().catch(() => {});
-      throw new ConnectionError(
-        `Could not connect to Kafka at ${this.options.brokers.join(',')} (set by REDPANDA_BROKERS): ${(error as Error).message}. ` +
-          'Check the address and that the broker is running.',
-        { cause: error },
-      );
+      throw connectFailure(this.options, error);
     } finally {
       clearTimeout(timer);
     }
@@ -251,6 +257,35 @@ export class KafkaTransport implements Transport {
     else if (entry.level === logLevel.INFO) this.logger.info(data, message);
     else this.logger.debug(data, message);
   }
+}
+
+// Node's TLS errors for a certificate that does not verify, and for a peer that does not
+// speak TLS (OpenSSL's "wrong version number", or Node's "disconnected before secure TLS
+// connection was established").
+const TLS_FAILURE = /certificate|self[- ]signed|ERR_TLS_|wrong version number|SSL routines|secure TLS connection/i;
+
+/** Builds the error of a failed connect, naming the variables that fix the likely cause. */
+function connectFailure(options: KafkaTransportOptions, error: unknown): ConnectionError {
+  const brokers = `Kafka at ${options.brokers.join(',')} (set by REDPANDA_BROKERS)`;
+  const reason = (error as Error).message;
+  if ((error as Error).name === 'KafkaJSSASLAuthenticationError') {
+    const mechanism = options.sasl?.mechanism.toUpperCase() ?? 'SASL';
+    return new ConnectionError(
+      `${mechanism} authentication to ${brokers} failed: ${reason}. ` +
+        'Check REDPANDA_SASL_USERNAME and REDPANDA_SASL_PASSWORD, and that REDPANDA_SASL_MECHANISM is one the broker enables.',
+      { cause: error },
+    );
+  }
+  if (options.ssl && TLS_FAILURE.test(reason)) {
+    return new ConnectionError(
+      `TLS to ${brokers} failed: ${reason}. Trust the brokers' CA with REDPANDA_TLS_CA_FILE (or NODE_EXTRA_CA_CERTS), ` +
+        'and check that the address is a TLS listener.',
+      { cause: error },
+    );
+  }
+  return new ConnectionError(`Could not connect to ${brokers}: ${reason}. Check the address and that the broker is running.`, {
+    cause: error,
+  });
 }
 
 const COMPRESSION_TYPES: Record<CompressionName, CompressionTypes> = {
@@ -272,7 +307,16 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
   const messages = batch.messages;
   const done = new Array<boolean>(messages.length).fill(false);
   const lanes = (options.concurrency ?? 1) > 1 ? lanesByKey(messages) : [messages.map((_, index) => index)];
+  let finished = -1;
   let failure: unknown;
+
+  // Resolves the offset of the longest run of finished records from the batch's start, so
+  // kafkajs's periodic commit never covers an unfinished record.
+  const advance = () => {
+    const before = finished;
+    while (finished + 1 < done.length && done[finished + 1]) finished++;
+    if (finished > before) resolveOffset((messages[finished] as KafkaMessage).offset);
+  };
 
   const work = async () => {
     for (let lane = lanes.shift(); lane && failure === undefined; lane = lanes.shift()) {
@@ -286,6 +330,10 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
           return;
         }
         done[index] = true;
+        advance();
+        // Commits when the auto-commit interval has passed, which bounds what a crash in a
+        // long batch redelivers; it also keeps the group session alive.
+        await commitOffsetsIfNecessary();
         await heartbeat();
       }
     }
@@ -293,10 +341,13 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
   const workers = Math.max(1, Math.min(options.concurrency ?? 1, lanes.length));
   await Promise.all(Array.from({ length: workers }, work));
 
-  let finished = -1;
-  while (finished + 1 < done.length && done[finished + 1]) finished++;
-  if (finished >= 0) resolveOffset((messages[finished] as KafkaMessage).offset);
-  await commitOffsetsIfNecessary();
+  advance();
+  if (finished >= 0 && !isStale()) {
+    // The batch's finished records are committed now, not at the next interval, so a
+    // graceful stop leaves nothing handled but uncommitted.
+    const next = (BigInt((messages[finished] as KafkaMessage).offset) + 1n).toString();
+    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+  }
   options.onLag?.({ topic: batch.topic, partition: batch.partition, lag: Number(batch.offsetLag()) });
   if (failure !== undefined) throw failure;
 }
