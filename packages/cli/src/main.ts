@@ -1,11 +1,14 @@
 import { runCheck } from './commands/check.js';
 import { runCodegen } from './commands/codegen.js';
+import { runRegister } from './commands/register.js';
 
 /** Streams a command writes to; tests pass their own to capture the output. */
 export interface CommandIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Environment variables the command reads; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const USAGE = `Usage: caddy-events <command> [options]
@@ -14,8 +17,13 @@ Commands:
   codegen [--schemas <dir>] [--package <dir>] [--check]
       Generate the SDK's TypeScript sources from the Avro schemas.
       --check exits 1 when the generated files are stale.
+  check [--against history|git:<ref>|registry] [--format text|json|github]
+      Check every schema in schemas/ against the previous versions of its subject, at the
+      level each schema declares (default FULL_TRANSITIVE).
   check --level <LEVEL> [--previous <old.avsc>]... <new.avsc>
-      Check a schema against its previous versions (oldest first).
+      Check one schema against its previous versions (oldest first).
+  register [--dry-run] [--set-compatibility] [--url <url>]
+      Register every schema under its subject; --dry-run lists what would change.
 
 Run 'caddy-events <command> --help' for the options of one command.
 `;
@@ -28,6 +36,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return runCodegen(rest, io);
     case 'check':
       return runCheck(rest, io);
+    case 'register':
+      return runRegister(rest, io);
     case undefined:
     case '--help':
     case '-h':

@@ -140,6 +140,39 @@ describe('caddy-events check, single schema', () => {
     });
   });
 
+  it('prints GitHub Actions annotations with --format github', async () => {
+    const args = ['--level', 'FULL', '--format', 'github', '--previous', 'v1.avsc', 'v2.avsc'];
+    const { code, stdout } = await run(...args);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^::error file=v2\.avsc,title=MISSING_ENUM_SYMBOLS at OrderUpdated\.status::The previous schema reads /,
+    );
+    expect(lines[0]).toMatch(/ \(FORWARD against v1\.avsc, at \/fields\/1\/type\/symbols\)$/);
+    expect(lines[1]).toMatch(/^v2\.avsc is not compatible at FULL /);
+  });
+
+  it('annotates warnings as warnings', async () => {
+    const args = ['--level', 'BACKWARD', '--format', 'github', '--previous', 'v1.avsc', 'v2-field-logical-type.avsc'];
+    const { code, stdout } = await run(...args);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^::warning file=v2-field-logical-type\.avsc,title=FIELD_LOGICAL_TYPE_IGNORED at OrderUpdated\.at::/m,
+    );
+  });
+
+  it.each([
+    ['--against', 'git:main'],
+    ['--schemas', 'schemas'],
+    ['--history', 'history.json'],
+    ['--url', 'http://127.0.0.1:1'],
+  ])('rejects %s with a schema file', async (option, value) => {
+    const { code, stderr } = await run('--level', 'FULL', option, value, 'v1.avsc');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${option} applies to repository mode, without a schema file.`);
+  });
+
   it('exits 0 with only warnings', async () => {
     const args = ['--level', 'BACKWARD', '--previous', 'v1.avsc', 'v2-field-logical-type.avsc'];
     const { code, stdout } = await run(...args);
@@ -165,7 +198,7 @@ describe('caddy-events check, single schema', () => {
     const { code, stdout, stderr } = await run('--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^Usage: caddy-events check --level <LEVEL> \[--previous <old.avsc>\]\.\.\. <new.avsc>/,
+      /^ {2}caddy-events check --level <LEVEL> \[--previous <old.avsc>\]\.\.\. <new.avsc>$/m,
     );
     expect(stderr).toBe('');
   });
@@ -209,7 +242,11 @@ describe('caddy-events check, single schema', () => {
       /Unknown format 'xml'/,
     ],
     ['an unknown option', ['--level', 'FULL', '--strict', 'v1.avsc'], /Unknown option '--strict'/],
-    ['no schema file', ['--level', 'FULL'], /Missing the new schema file/],
+    [
+      'no schema file, so repository mode, without a schema directory',
+      ['--level', 'FULL'],
+      /schema directory schemas not found/,
+    ],
     ['two schema files', ['--level', 'FULL', 'v1.avsc', 'v2.avsc'], /Give one new schema file/],
   ])('exits 2 quietly on %s', async (_name, args, message) => {
     const { code, stdout, stderr } = await run(...args);

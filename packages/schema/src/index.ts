@@ -4,4 +4,31 @@ export { canonicalText, normalizeSchema } from './catalog/normalize.js';
 export type { Json, JsonObject, NamedTypeSource } from './catalog/normalize.js';
 export { SchemaLoadError } from './catalog/errors.js';
 export { fullName, namespaceOf, simpleName, PRIMITIVE_TYPES, NAMED_TYPES } from './catalog/names.js';
+export {
+  catalogCompatibility,
+  catalogSubject,
+  DEFAULT_CATALOG_COMPATIBILITY,
+} from './catalog/subjects.js';
 export * from './compat/index.js';
+export { checkSubject } from './history/check.js';
+export type { PreviousSchema, SubjectCheck } from './history/check.js';
+export {
+  HISTORY_FILE_NAME,
+  readSchemaHistory,
+  recordSchemaRelease,
+  writeSchemaHistory,
+} from './history/file.js';
+export type { RecordReleaseOptions, RecordReleaseResult } from './history/file.js';
+export {
+  appendRelease,
+  emptySchemaHistory,
+  formatSchemaHistory,
+  parseSchemaHistory,
+  SchemaHistoryError,
+} from './history/history.js';
+export type {
+  ReleaseChanges,
+  ReleasedSchema,
+  SchemaHistory,
+  SubjectHistory,
+} from './history/history.js';

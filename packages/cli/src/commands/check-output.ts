@@ -6,6 +6,8 @@ import {
   type CompatibilityWarning,
 } from '@caddy/events-schema';
 
+import { annotation } from './github-annotations.js';
+
 /** Result of one `check` run, with the files it read. */
 export interface CheckReport {
   level: CompatibilityLevel;
@@ -29,6 +31,28 @@ export function formatText(report: CheckReport): string {
   const lines = [
     ...report.result.issues.map((issue) => formatIssue(issue, report.previousFiles)),
     ...report.result.warnings.map((warning) => formatWarning(warning, report.previousFiles)),
+    summarize(report),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Formats a report as GitHub Actions annotations on the new schema file: an error per break and
+ * a warning per warning, then the summary line as plain text.
+ */
+export function formatGithub(report: CheckReport): string {
+  const file = report.newFile;
+  const lines = [
+    ...report.result.issues.map((issue) => {
+      const against = report.previousFiles[issue.previous] ?? `previous ${issue.previous}`;
+      const where = ` (${issue.direction} against ${against}, at ${issue.location})`;
+      const title = `${issue.code} at ${issue.path}`;
+      return annotation('error', { file, title }, issue.message + where);
+    }),
+    ...report.result.warnings.map((warning) => {
+      const title = `${warning.code} at ${warning.path}`;
+      return annotation('warning', { file, title }, `${warning.message} (at ${warning.location})`);
+    }),
     summarize(report),
   ];
   return `${lines.join('\n')}\n`;

@@ -1,49 +1,70 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
-  checkCompatibility,
   COMPATIBILITY_LEVELS,
-  parseAvroSchemaText,
+  HISTORY_FILE_NAME,
   parseCompatibilityLevel,
   type CompatibilityLevel,
-  type ParsedAvroSchema,
 } from '@caddy/events-schema';
 
+import { InvalidInputError } from '../errors.js';
 import type { CommandIo } from '../main.js';
-import { formatJson, formatText } from './check-output.js';
+import { checkFile } from './check-file.js';
+import { checkRepository } from './check-repository.js';
 
-const HELP = `Usage: caddy-events check --level <LEVEL> [--previous <old.avsc>]... <new.avsc>
+const HELP = `Usage:
+  caddy-events check [--against <source>] [--schemas <dir>] [--format <format>]
+  caddy-events check --level <LEVEL> [--previous <old.avsc>]... <new.avsc>
 
-Checks that a new Avro schema is compatible with its previous versions, as Confluent Schema
-Registry checks it at the given level, and lists every break and warning.
+Repository mode (no schema file): checks every event schema in the schema directory against
+the previous versions of its subject, at the level the schema declares in
+"event": {"compatibility": ...} (default FULL_TRANSITIVE), and fails on lint warnings too.
+Single-schema mode: checks one new schema against previous version files at --level.
 
 Options:
-  --level <LEVEL>         ${COMPATIBILITY_LEVELS.join(', ')}
-  --previous <old.avsc>   a previous version of the schema; repeat it, oldest first
-  --format <text|json>    output format (default: text)
+  --against <source>      repository mode: where previous versions come from (default: history)
+                            history     the history file that the release step updates
+                            git:<ref>   the schema directory at a git branch, tag or commit
+                            registry    every version registered under each subject, at
+                                        SCHEMA_REGISTRY_URL (or --url), with basic auth from
+                                        SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD;
+                                        subjects are <EVENTS_TOPIC_PREFIX><topic>-<record name>
+  --schemas <dir>         repository mode: directory of .avsc files (default: schemas)
+  --history <file>        repository mode: history file (default: <schemas>/${HISTORY_FILE_NAME})
+  --url <url>             repository mode: registry URL for --against registry
+  --level <LEVEL>         one of ${COMPATIBILITY_LEVELS.slice(0, 3).join(', ')},
+                          ${COMPATIBILITY_LEVELS.slice(3).join(', ')}; required with a
+                          schema file, and in repository mode it replaces every declared level
+  --previous <old.avsc>   a previous version of the schema file; repeat it, oldest first
+  --format <format>       text, json, or github (GitHub Actions annotations); default text
   -h, --help              show this help
 
-Exit status: 0 compatible, 1 not compatible, 2 invalid input (an unreadable file, invalid
-JSON or Avro, an invalid default, an unknown level or option).
+Exit status: 0 compatible, 1 not compatible (or, in repository mode, a lint warning), 2 invalid
+input (an unreadable file, invalid JSON or Avro, an invalid default, an unknown level or
+option, an unknown git ref, an unreachable registry).
 `;
 
-/** Options of one `check` run, read from the command line. */
-interface CheckOptions {
-  level: CompatibilityLevel;
-  format: 'text' | 'json';
-  previousFiles: string[];
-  newFile: string;
+const FORMATS = ['text', 'json', 'github'] as const;
+const REPOSITORY_OPTIONS = ['against', 'schemas', 'history', 'url'] as const;
+
+type Format = (typeof FORMATS)[number];
+
+/** Options of a repository-mode check. */
+export interface RepositoryCheckOptions {
+  against: string;
+  schemas: string;
+  history?: string;
+  url?: string;
+  /** Replaces the level of every subject when set. */
+  level?: CompatibilityLevel;
+  format: Format;
 }
 
-/** Thrown for input that makes the check impossible; the command exits with status 2. */
-class InvalidInputError extends Error {}
-
 /**
- * Runs `caddy-events check` on one schema and its previous versions. Writes breaks and
- * warnings to standard output and returns 0 when compatible, 1 when not. Invalid input is
- * reported on standard error only, with status 2.
+ * Runs `caddy-events check`. With a schema file it checks that file against `--previous`
+ * files; without one it checks the whole schema directory (repository mode). Writes the
+ * report to standard output and returns 0 when everything passes, 1 when something does not.
+ * Invalid input is reported on standard error only, with status 2.
  */
 export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   try {
@@ -52,21 +73,21 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
       io.stdout(HELP);
       return 0;
     }
-    const next = await loadSchema(io.cwd, options.newFile, true);
-    const previous: ParsedAvroSchema[] = [];
-    for (const file of options.previousFiles) previous.push(await loadSchema(io.cwd, file, false));
-    const result = checkCompatibility(next, previous, options.level);
-    const report = { ...options, result };
-    io.stdout(options.format === 'json' ? formatJson(report) : formatText(report));
-    return result.compatible ? 0 : 1;
+    if (options.mode === 'file') return await checkFile(options, io);
+    return await checkRepository(options, io);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    io.stderr(error.message);
+    io.stderr(error.message.endsWith('\n') ? error.message : `${error.message}\n`);
     return 2;
   }
 }
 
-function readOptions(argv: string[]): CheckOptions | 'help' {
+type ParsedOptions =
+  | 'help'
+  | ({ mode: 'file' } & Parameters<typeof checkFile>[0])
+  | ({ mode: 'repository' } & RepositoryCheckOptions);
+
+function readOptions(argv: string[]): ParsedOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,6 +96,10 @@ function readOptions(argv: string[]): CheckOptions | 'help' {
         level: { type: 'string' },
         previous: { type: 'string', multiple: true, default: [] },
         format: { type: 'string', default: 'text' },
+        against: { type: 'string' },
+        schemas: { type: 'string' },
+        history: { type: 'string' },
+        url: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
@@ -85,44 +110,45 @@ function readOptions(argv: string[]): CheckOptions | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (values.level === undefined) throw usageError('Missing --level.');
-  const level = parseCompatibilityLevel(values.level);
-  if (level === undefined) throw usageError(`Unknown level '${values.level}'.`);
-  if (values.format !== 'text' && values.format !== 'json') {
-    throw usageError(`Unknown format '${values.format}'; use text or json.`);
+  const level = values.level === undefined ? undefined : readLevel(values.level);
+  const format = readFormat(values.format);
+  if (positionals.length > 1) throw usageError('Give one new schema file.');
+
+  const [newFile] = positionals;
+  if (newFile !== undefined) {
+    const repositoryOption = REPOSITORY_OPTIONS.find((name) => values[name] !== undefined);
+    if (repositoryOption) {
+      throw usageError(`--${repositoryOption} applies to repository mode, without a schema file.`);
+    }
+    if (level === undefined) throw usageError('Missing --level.');
+    return { mode: 'file', level, format, previousFiles: values.previous, newFile };
   }
-  if (positionals.length !== 1) {
-    const problem =
-      positionals.length === 0 ? 'Missing the new schema file.' : 'Give one new schema file.';
-    throw usageError(problem);
+  if (values.previous.length > 0) {
+    throw usageError('Missing the new schema file that --previous versions are compared with.');
   }
-  const [newFile] = positionals as [string];
-  return { level, format: values.format, previousFiles: values.previous, newFile };
+  return {
+    mode: 'repository',
+    against: values.against ?? 'history',
+    schemas: values.schemas ?? 'schemas',
+    ...(values.history === undefined ? {} : { history: values.history }),
+    ...(values.url === undefined ? {} : { url: values.url }),
+    ...(level === undefined ? {} : { level }),
+    format,
+  };
 }
 
-/**
- * Reads and parses one schema file. Defaults are validated in the new schema only, because
- * Confluent Schema Registry does not check the defaults of versions already registered.
- */
-async function loadSchema(cwd: string, file: string, isNew: boolean): Promise<ParsedAvroSchema> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    throw new InvalidInputError(`caddy-events check: cannot read ${file}: ${reason}.\n`);
+function readLevel(text: string): CompatibilityLevel {
+  const level = parseCompatibilityLevel(text);
+  if (level === undefined) throw usageError(`Unknown level '${text}'.`);
+  return level;
+}
+
+function readFormat(text: string): Format {
+  const format = FORMATS.find((candidate) => candidate === text);
+  if (format === undefined) {
+    throw usageError(`Unknown format '${text}'; use ${FORMATS.join(', ')}.`);
   }
-  const parsed = parseAvroSchemaText(text, { validateDefaults: isNew });
-  if (parsed.ok) return parsed.schema;
-  const lines = parsed.errors.map(
-    (error) => `  ${error.location} ${error.code}: ${error.message}\n`,
-  );
-  throw new InvalidInputError(
-    `caddy-events check: ${file} is not a valid Avro schema:\n${lines.join('')}`,
-  );
+  return format;
 }
 
 function usageError(message: string): InvalidInputError {
