@@ -61,7 +61,76 @@ describe('publish on Kafka', () => {
   });
 });
 
+describe('operations on Kafka', () => {
+  it('reports broker and registry health with latencies', async () => {
+    const report = await events.health();
+    expect(report.ok).toBe(true);
+    expect(report.broker.ok).toBe(true);
+    expect(report.registry.ok).toBe(true);
+    expect(report.broker.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(report.registry.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports an unreachable registry as unhealthy', async () => {
+    const broken = createEvents({ transport: 'kafka', env: { ...env, SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1' } });
+    const report = await broken.health();
+    expect(report.ok).toBe(false);
+    expect(report.broker.ok).toBe(true);
+    expect(report.registry.ok).toBe(false);
+    expect(report.registry.error).toContain('SCHEMA_REGISTRY_URL');
+    await broken.close();
+  });
+
+  it('reports consumer lag through the metrics hook', async () => {
+    const lags: number[] = [];
+    const metered = createEvents({
+      transport: 'kafka',
+      env: { ...env, EVENTS_TOPIC_PREFIX: prefix },
+      metrics: { lag: (sample) => lags.push(sample.lag) },
+    });
+    const productId = randomUUID();
+    await metered.publishBatch(Array.from({ length: 20 }, (_, index) => ({ type: 'product.stock.updated' as const, payload: stock(productId, index) })));
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      void metered.subscribe({
+        groupId: `${prefix}lag`,
+        fromBeginning: true,
+        handlers: { 'product.stock.updated': (event) => void (event.key === productId && ++seen === 20 && resolve()) },
+      });
+    });
+    await expect.poll(() => lags.length).toBeGreaterThan(0);
+    expect(lags.every((lag) => Number.isInteger(lag) && lag >= 0)).toBe(true);
+    await metered.close();
+  });
+});
+
 describe('consume on Kafka', () => {
+  it('never re-runs records of other partitions while one keeps failing', async () => {
+    const failingKey = randomUUID();
+    const others: string[] = Array.from({ length: 12 }, () => randomUUID());
+    const runs = new Map<string, number>();
+    await events.subscribe({
+      groupId: `${prefix}isolation`,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+      handlers: {
+        'user.logged_in': (event) => {
+          if (event.key !== failingKey && !others.includes(event.key)) return;
+          const id = event.metadata.id ?? '';
+          runs.set(id, (runs.get(id) ?? 0) + 1);
+          if (event.key === failingKey) throw new Error('downstream unavailable');
+        },
+      },
+    });
+    const published = [await events.publishUserLoggedIn({ ...payloads['user.logged_in'], userId: failingKey })];
+    for (const userId of others) published.push(await events.publishUserLoggedIn({ ...payloads['user.logged_in'], userId }));
+    const ids = published.map((result) => result.eventId);
+    await expect.poll(() => ids.every((id) => runs.has(id)), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => runs.get(ids[0] as string), { timeout: 30_000 }).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const id of ids.slice(1)) expect(runs.get(id), id).toBe(1);
+  });
+
   it('keeps per-key order with concurrent lanes', async () => {
     const keys: string[] = Array.from({ length: 6 }, () => randomUUID());
     const seen = new Map<string, number[]>();
