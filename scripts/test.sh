@@ -56,6 +56,11 @@ integration_status=0
 pnpm exec vitest run --project integration --reporter=default --reporter=json \
   --outputFile.json="$results_dir/integration.json" || integration_status=$?
 
+# A few seconds of every benchmark, so the suite cannot rot; the full run is `pnpm bench`.
+step 'benchmark smoke run'
+bench_status=0
+pnpm --filter caddy-events-bench run bench --smoke || bench_status=$?
+
 # One closing line over both runs, in the plain 'N passed, N failed' form CI reads.
 node -e '
   const fs = require("node:fs");
@@ -70,6 +75,6 @@ node -e '
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results_dir/unit.json" "$results_dir/integration.json"
 
-if [[ $unit_status -ne 0 || $integration_status -ne 0 ]]; then
+if [[ $unit_status -ne 0 || $integration_status -ne 0 || $bench_status -ne 0 ]]; then
   exit 1
 fi

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+
+/** The machine and software a run measured on. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  /** One-minute load average at the start and the end of the run. */
+  loadAtStart: number;
+  loadAtEnd?: number;
+  packages: Record<string, string>;
+}
+
+const PACKAGES = ['@caddy/events', 'kafkajs', 'avsc', '@kafkajs/confluent-schema-registry', '@confluentinc/schemaregistry'];
+
+/** Describes this machine and the installed versions of the libraries under test. */
+export function describeMachine(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    loadAtStart: os.loadavg()[0] ?? 0,
+    packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)])),
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+// Finds the package's directory from its entry point, because not every package exports
+// its package.json.
+function installedVersion(name: string): string {
+  try {
+    let directory = require.resolve(name);
+    while (directory !== '/') {
+      directory = directory.slice(0, directory.lastIndexOf('/')) || '/';
+      try {
+        const manifest = JSON.parse(readFileSync(`${directory}/package.json`, 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === name) return manifest.version ?? 'unknown';
+      } catch {
+        // No package.json at this level, so keep walking up.
+      }
+    }
+    return 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
