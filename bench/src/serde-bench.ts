@@ -130,9 +130,15 @@ async function createCodecs(
   const codecs = new Map<SerdeContender, Codec>();
   const unavailable: Partial<Record<SerdeContender, string>> = {};
 
+  // The SDK's per-event path as `publish` and the consumer run it: validation, then one
+  // encode behind the header once the schema id is cached; decoding without waiting once the
+  // writer schema is cached.
   codecs.set('sdk', {
-    encode: async (payload) => (await sdk.frame(EVENT_TYPE, sdk.encodeBody(EVENT_TYPE, payload))).value,
-    decode: (value) => sdk.decode(value),
+    encode: (payload) => {
+      sdk.validate(EVENT_TYPE, payload);
+      return sdk.encodeFramed(EVENT_TYPE, schemaId, payload);
+    },
+    decode: (value) => sdk.decodeCached(value) ?? sdk.decode(value),
   });
   if (sdkOnly) return { codecs, unavailable, schemaId, sdk };
   codecs.set('avsc', {

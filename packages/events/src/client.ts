@@ -15,7 +15,7 @@ import type { BatchingOptions } from './producer/batcher.js';
 import type { SchemaRegistry, SubjectNameStrategy } from './registry/types.js';
 import { EventSerde } from './serde/event-serde.js';
 import type { RegistryMode } from './serde/event-serde.js';
-import type { OutgoingRecord, ServerHealth, Transport, TransportSubscription } from './transport/types.js';
+import type { DeliveryReport, OutgoingRecord, ServerHealth, Transport, TransportSubscription } from './transport/types.js';
 
 /** Options of an events client. */
 export interface EventsClientOptions {
@@ -137,6 +137,14 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+interface PreparedRecord {
+  record: OutgoingRecord;
+  eventId: string;
+  schemaId: number;
+  type: string;
+  span: TraceScope;
+}
+
 const DEFAULT_RETRY: Required<RetryPolicy> = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 
 /**
@@ -151,6 +159,7 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   private readonly subscriptions = new Set<{ transport: TransportSubscription; closing: boolean }>();
   private readonly deadLetterTopics = new Map<string, Promise<void>>();
   private connecting?: Promise<void>;
+  private connected = false;
   private closed = false;
 
   constructor(protected readonly options: EventsClientOptions) {
@@ -172,10 +181,15 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
    */
   connect(): Promise<void> {
     this.ensureOpen();
-    this.connecting ??= this.open().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
+    this.connecting ??= this.open().then(
+      () => {
+        this.connected = true;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
     return this.connecting;
   }
 
@@ -202,8 +216,19 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     payload: Inputs[Type],
     options: PublishOptions = {},
   ): Promise<PublishResult> {
-    const [result] = await this.publishBatch([{ type, payload, options }]);
-    return result as PublishResult;
+    this.ensureOpen();
+    this.serde.validate(type, payload);
+    if (!this.connected) await this.connect();
+    const entry = this.prepare({ type, payload, options }, this.serde.knownSchemaId(type) ?? (await this.serde.schemaId(type)));
+    let report;
+    try {
+      report = await this.batcher.enqueueOne(entry.record);
+    } catch (error) {
+      entry.span.end(error);
+      throw error;
+    }
+    entry.span.end();
+    return this.result(entry, report);
   }
 
   /**
@@ -214,16 +239,17 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     items: ReadonlyArray<BatchItem<Type, Inputs[Type]>>,
   ): Promise<PublishResult[]> {
     this.ensureOpen();
-    const bodies = items.map((item, index) => {
+    items.forEach((item, index) => {
       try {
-        return this.serde.encodeBody(item.type, item.payload);
+        this.serde.validate(item.type, item.payload);
       } catch (error) {
-        if (items.length > 1 && error instanceof PayloadValidationError) Object.assign(error, { batchIndex: index });
+        if (error instanceof PayloadValidationError) Object.assign(error, { batchIndex: index });
         throw error;
       }
     });
-    await this.connect();
-    const prepared = await Promise.all(items.map((item, index) => this.prepare(item, bodies[index] as Buffer)));
+    if (!this.connected) await this.connect();
+    const ids = await Promise.all(items.map((item) => this.serde.knownSchemaId(item.type) ?? this.serde.schemaId(item.type)));
+    const prepared = items.map((item, index) => this.prepare(item, ids[index] as number));
     let reports;
     try {
       reports = await this.batcher.enqueue(prepared.map((entry) => entry.record));
@@ -232,12 +258,13 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
       throw error;
     }
     for (const entry of prepared) entry.span.end();
-    return prepared.map(({ eventId, schemaId, type }, index) => {
-      const report = reports[index];
-      if (!report) throw new EventsError('PUBLISH_FAILED', `No acknowledgement for ${type}.`, { eventType: type });
-      emit(this.options.metrics, 'published', { type, topic: report.topic });
-      return { eventId, topic: report.topic, partition: report.partition, offset: report.offset, schemaId };
-    });
+    return prepared.map((entry, index) => this.result(entry, reports[index]));
+  }
+
+  private result(entry: PreparedRecord, report: DeliveryReport | undefined): PublishResult {
+    if (!report) throw new EventsError('PUBLISH_FAILED', `No acknowledgement for ${entry.type}.`, { eventType: entry.type });
+    emit(this.options.metrics, 'published', { type: entry.type, topic: report.topic });
+    return { eventId: entry.eventId, topic: report.topic, partition: report.partition, offset: report.offset, schemaId: entry.schemaId };
   }
 
   /** Starts a consumer group member that calls the handler of each event's type. */
@@ -336,13 +363,11 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     }
   }
 
-  private async prepare(
-    item: BatchItem,
-    body: Buffer,
-  ): Promise<{ record: OutgoingRecord; eventId: string; schemaId: number; type: string; span: TraceScope }> {
+  // Builds the record of a validated event: framed value, UTF-8 key, CloudEvents and trace headers.
+  private prepare(item: BatchItem, schemaId: number): PreparedRecord {
     const definition = this.serde.definition(item.type);
     const topic = this.serde.topicOf(item.type);
-    const { value, schemaId } = await this.serde.frame(item.type, body);
+    const value = this.serde.encodeFramed(item.type, schemaId, item.payload);
     const key = String((item.payload as Record<string, unknown>)[definition.key]);
     const options = item.options ?? {};
     const { id, headers } = buildHeaders({

@@ -50,6 +50,8 @@ export { DecimalType, TimestampMillisType, UuidType } from './serde/logical-type
 export { InMemoryTransport } from './transport/memory.js';
 export type { InMemoryTransportOptions } from './transport/memory.js';
 export { KafkaTransport } from './transport/kafka.js';
+export { registerCodecs } from './transport/codecs.js';
+export type { CompressionName } from './transport/codecs.js';
 export type { KafkaTransportOptions } from './transport/kafka.js';
 export type { DeliveryReport, IncomingRecord, OutgoingRecord, ServerHealth, Transport } from './transport/types.js';
 

@@ -5,7 +5,7 @@ import { emit } from '../metrics.js';
 import type { MetricsHooks } from '../metrics.js';
 import { isRetriable, jitteredBackoff, sleep } from '../retry.js';
 import { startHandleSpan } from '../tracing.js';
-import type { EventSerde } from '../serde/event-serde.js';
+import type { DecodedEvent, EventSerde } from '../serde/event-serde.js';
 import type { IncomingRecord, OutgoingRecord } from '../transport/types.js';
 import { deadLetterRecord } from './dead-letter.js';
 
@@ -53,7 +53,13 @@ export class SubscriptionClosingError extends EventsError {
  */
 export async function dispatch(record: IncomingRecord, options: DispatcherOptions): Promise<void> {
   const { groupId, logger, metrics } = options;
-  const decoded = await decodeOrDeadLetter(record, options);
+  let decoded: DecodedEvent | undefined;
+  try {
+    decoded = options.serde.decodeCached(record.value);
+  } catch {
+    // Final or not, the full path below decides what happens to the record.
+  }
+  decoded ??= await decodeOrDeadLetter(record, options);
   if (!decoded) return;
   const handler = options.handlers[decoded.type];
   if (!handler) {
@@ -71,16 +77,7 @@ export async function dispatch(record: IncomingRecord, options: DispatcherOption
     type: decoded.type,
     key,
     payload: decoded.payload,
-    metadata: {
-      ...readHeaders(record.headers),
-      type: decoded.type,
-      key,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      schemaId: decoded.schemaId,
-      headers: record.headers,
-    },
+    metadata: buildMetadata(record, decoded.type, key, decoded.schemaId),
   };
   const context = { groupId, topic: record.topic, partition: record.partition, offset: record.offset, type: decoded.type };
   for (let attempt = 1; ; attempt++) {
@@ -133,6 +130,23 @@ async function decodeOrDeadLetter(record: IncomingRecord, options: DispatcherOpt
       if (options.isClosing()) throw new SubscriptionClosingError();
     }
   }
+}
+
+// Metadata with the record's fields set directly and the header attributes added only when
+// present, so an attribute the producer did not send is absent, not undefined.
+function buildMetadata(record: IncomingRecord, type: string, key: string, schemaId: number): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {
+    type,
+    key,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    schemaId,
+    headers: record.headers,
+  };
+  const fromHeaders = readHeaders(record.headers);
+  for (const name in fromHeaders) metadata[name] = fromHeaders[name as keyof typeof fromHeaders];
+  return metadata;
 }
 
 async function deadLetter(

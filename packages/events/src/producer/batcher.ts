@@ -59,14 +59,27 @@ export class RecordBatcher {
   async enqueue(records: OutgoingRecord[]): Promise<DeliveryReport[]> {
     await this.reserve(records.length);
     const deadline = Date.now() + this.options.deliveryTimeoutMs;
-    const promises = records.map(
-      (record) =>
-        new Promise<DeliveryReport>((resolve, reject) => {
-          this.queue.push({ record, deadline, resolve, reject });
-        }),
-    );
+    const promises = records.map((record) => this.push(record, deadline));
     this.schedule();
     return Promise.all(promises);
+  }
+
+  /** Buffers one record and resolves with its delivery report; waits only when the buffer is full. */
+  enqueueOne(record: OutgoingRecord): Promise<DeliveryReport> {
+    if (this.buffered + 1 <= this.options.maxBufferedRecords) {
+      // Room now: no await before the record joins the queue, so call order is queue order.
+      this.buffered += 1;
+      const delivery = this.push(record, Date.now() + this.options.deliveryTimeoutMs);
+      this.schedule();
+      return delivery;
+    }
+    return this.enqueue([record]).then((reports) => reports[0] as DeliveryReport);
+  }
+
+  private push(record: OutgoingRecord, deadline: number): Promise<DeliveryReport> {
+    return new Promise<DeliveryReport>((resolve, reject) => {
+      this.queue.push({ record, deadline, resolve, reject });
+    });
   }
 
   /** Sends everything buffered and resolves when nothing is left in flight. */

@@ -3,6 +3,7 @@ import avro from 'avsc';
 import { PayloadValidationError } from '../errors.js';
 import { DecimalType, LOGICAL_TYPES } from './logical-types.js';
 import { SAFE_LONG } from './long.js';
+import { WIRE_HEADER_LENGTH } from './wire.js';
 
 /**
  * Compiles a schema with the options every part of the SDK uses, so the encoder, the
@@ -75,11 +76,37 @@ function findUndeclaredFields(type: avro.Type, value: unknown, path: string[], p
   }
 }
 
-/** Encodes a payload as an Avro body, or throws a `PayloadValidationError` naming every bad field. */
-export function encodePayload(type: avro.Type, eventType: string, payload: unknown): Buffer {
+/** Throws a `PayloadValidationError` naming every bad field, unless the payload is valid. */
+export function validatePayload(type: avro.Type, eventType: string, payload: unknown): void {
+  // The hook-free check is the fast path; the detailed walk runs only for invalid payloads.
+  if (type.isValid(payload, { noUndeclaredFields: true })) return;
   const problems = findProblems(type, payload);
   if (problems.length > 0) throw new PayloadValidationError(eventType, problems);
+}
+
+/** Encodes a payload as an Avro body, or throws a `PayloadValidationError` naming every bad field. */
+export function encodePayload(type: avro.Type, eventType: string, payload: unknown): Buffer {
+  validatePayload(type, eventType, payload);
   return type.toBuffer(payload);
+}
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Encodes a validated payload straight behind a Confluent header: one encode into a reused
+ * buffer, then one copy of exactly the framed length.
+ */
+export function encodeFramed(type: avro.Type, schemaId: number, payload: unknown): Buffer {
+  for (;;) {
+    const end = type.encode(payload, scratch, WIRE_HEADER_LENGTH);
+    if (end > 0) {
+      scratch[0] = 0;
+      scratch.writeUInt32BE(schemaId, 1);
+      return Buffer.from(scratch.subarray(0, end));
+    }
+    // avsc returns the negated missing length when the buffer is too small.
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + WIRE_HEADER_LENGTH));
+  }
 }
 
 // avsc reports array indexes and map keys as plain path segments. A segment made of digits

@@ -5,7 +5,7 @@ import type { Catalog, EventDefinition } from '../catalog.js';
 import { DecodeError, EventsError, RegistryError } from '../errors.js';
 import { subjectName } from '../registry/types.js';
 import type { SchemaRegistry, SubjectNameStrategy } from '../registry/types.js';
-import { AVSC_OPTIONS, compileSchema, encodePayload, newRegistry } from './avro.js';
+import { AVSC_OPTIONS, compileSchema, encodeFramed, encodePayload, newRegistry, validatePayload } from './avro.js';
 import { frame, unframe } from './wire.js';
 
 /** Whether the SDK may register schemas or only looks up ids registered ahead of time. */
@@ -29,7 +29,8 @@ export interface DecodedEvent {
 
 interface WriterEntry {
   definition: EventDefinition;
-  resolver: avro.Resolver;
+  /** Absent when the writer's binary layout is the reader's, so no resolution is needed. */
+  resolver: avro.Resolver | undefined;
 }
 
 /**
@@ -41,6 +42,8 @@ export class EventSerde {
   private readonly readers = new Map<string, avro.Type>();
   private readonly byRecordName = new Map<string, EventDefinition>();
   private readonly schemaIds = new Map<string, Promise<number>>();
+  private readonly resolvedIds = new Map<string, number>();
+  private readonly resolvedWriters = new Map<number, WriterEntry>();
   private readonly writers = new Map<number, Promise<WriterEntry>>();
   private readonly registryMode: RegistryMode;
   private readonly strategy: SubjectNameStrategy;
@@ -84,6 +87,21 @@ export class EventSerde {
     return encodePayload(this.readerType(type), type, payload);
   }
 
+  /** Throws `PayloadValidationError` unless the payload matches its event's schema. */
+  validate(type: string, payload: unknown): void {
+    validatePayload(this.readerType(type), type, payload);
+  }
+
+  /** Encodes a validated payload with its header, given the schema id. */
+  encodeFramed(type: string, schemaId: number, payload: unknown): Buffer {
+    return encodeFramed(this.readerType(type), schemaId, payload);
+  }
+
+  /** Returns the schema id of an event type when it is already known, without waiting. */
+  knownSchemaId(type: string): number | undefined {
+    return this.resolvedIds.get(type);
+  }
+
   /** Frames an encoded body with the schema id of its event type, registering the schema if allowed. */
   async frame(type: string, body: Buffer): Promise<{ value: Buffer; schemaId: number }> {
     const schemaId = await this.schemaId(type);
@@ -96,6 +114,7 @@ export class EventSerde {
     if (!id) {
       id = this.fetchSchemaId(type);
       this.schemaIds.set(type, id);
+      id.then((value) => this.resolvedIds.set(type, value), () => {});
       // A failed lookup must not stick: the next publish tries again.
       id.catch(() => this.schemaIds.delete(type));
     }
@@ -105,7 +124,20 @@ export class EventSerde {
   /** Decodes a framed value into the reader schema of its event type, routed by the writer's record name. */
   async decode(value: Buffer | null): Promise<DecodedEvent> {
     const { schemaId, body } = unframe(value);
-    const writer = await this.writer(schemaId);
+    return this.decodeWith(await this.writer(schemaId), schemaId, body);
+  }
+
+  /**
+   * Decodes a framed value without waiting when its writer schema is already cached, and
+   * returns undefined when it is not (then `decode` fetches it). Throws as `decode` does.
+   */
+  decodeCached(value: Buffer | null): DecodedEvent | undefined {
+    const { schemaId, body } = unframe(value);
+    const writer = this.resolvedWriters.get(schemaId);
+    return writer ? this.decodeWith(writer, schemaId, body) : undefined;
+  }
+
+  private decodeWith(writer: WriterEntry, schemaId: number, body: Buffer): DecodedEvent {
     let payload: unknown;
     try {
       payload = this.readerType(writer.definition.type).fromBuffer(body, writer.resolver);
@@ -149,6 +181,7 @@ export class EventSerde {
     if (!entry) {
       entry = this.loadWriter(schemaId);
       this.writers.set(schemaId, entry);
+      entry.then((value) => this.resolvedWriters.set(schemaId, value), () => {});
       entry.catch(() => this.writers.delete(schemaId));
     }
     return entry;
@@ -166,9 +199,14 @@ export class EventSerde {
         { schemaId },
       );
     }
-    let resolver: avro.Resolver;
+    let resolver: avro.Resolver | undefined;
     try {
-      resolver = createAvscResolver(this.readerType(definition.type), writerType);
+      const readerType = this.readerType(definition.type);
+      // Equal Parsing Canonical Forms mean the same bytes for the same values, so the reader
+      // decodes directly; this is the common case of a producer on the same schema version.
+      resolver = readerType.fingerprint().equals(writerType.fingerprint())
+        ? undefined
+        : createAvscResolver(readerType, writerType);
     } catch (error) {
       throw new DecodeError(
         'SCHEMA_INCOMPATIBLE',

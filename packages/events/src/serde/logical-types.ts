@@ -77,6 +77,25 @@ export class DecimalType extends avro.types.LogicalType {
     return formatUnscaled(unscaled, this.scale);
   }
 
+  // Validation checks the text alone; building the bytes is left to the write that follows.
+  // (avsc's typings omit `_check`, which LogicalType defines and this replaces.)
+  protected _check(value: unknown, _flags: unknown, hook?: (value: unknown, type: avro.Type) => void): boolean {
+    const valid = this.isValidAmount(value);
+    if (!valid && hook) hook(value, this);
+    return valid;
+  }
+
+  private isValidAmount(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const match = this.pattern.exec(value);
+    if (!match) return false;
+    const [, , whole = '', fraction = ''] = match;
+    const digits = `${whole}${fraction.padEnd(this.scale, '0')}`.replace(/^0+(?=\d)/, '');
+    if (digits.length > this.precision) return false;
+    const size = fixedSize(this.underlyingType);
+    return size === undefined || this._toValue(value) !== undefined;
+  }
+
   protected override _toValue(value: unknown): Buffer | undefined {
     if (typeof value !== 'string') return undefined;
     const match = this.pattern.exec(value);

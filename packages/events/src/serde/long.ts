@@ -6,6 +6,7 @@ import avro from 'avsc';
 // Number.MAX_SAFE_INTEGER (2^53 - 1); anything larger is rejected on read and on write.
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SCRATCH = Buffer.alloc(8);
 
 /** Thrown when a long read from the wire does not fit a JavaScript number exactly. */
 export class UnsafeLongError extends Error {
@@ -24,9 +25,9 @@ export const SAFE_LONG: avro.types.LongType = avro.types.LongType.__with({
     return Number(value);
   },
   toBuffer(value: number): Buffer {
-    const buffer = Buffer.alloc(8);
-    buffer.writeBigInt64LE(BigInt(value));
-    return buffer;
+    // avsc copies the bytes into its output at once, so one buffer serves every call.
+    SCRATCH.writeBigInt64LE(BigInt(value));
+    return SCRATCH;
   },
   fromJSON(value: unknown): number {
     return Number(value);

@@ -59,6 +59,7 @@ export class KafkaTransport implements Transport {
   private connecting?: Promise<void>;
   private readonly consumers = new Set<Consumer>();
   private readonly partitionCounts = new Map<string, Promise<number>>();
+  private readonly knownPartitionCounts = new Map<string, number>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.description = `kafka brokers=${options.brokers.join(',')}`;
@@ -97,12 +98,11 @@ export class KafkaTransport implements Transport {
     await this.connect();
     // The partition is picked here, with the same murmur2 partitioner kafkajs would use, so
     // each record's offset can be told from the per-partition base offsets kafkajs returns.
-    const placed = await Promise.all(
-      records.map(async (record) => ({
-        ...record,
-        partition: record.partition ?? partitionFor(record.key, await this.partitionCount(record.topic)),
-      })),
-    );
+    const placed: (OutgoingRecord & { partition: number })[] = [];
+    for (const record of records) {
+      const count = this.knownPartitionCounts.get(record.topic) ?? (await this.partitionCount(record.topic));
+      placed.push({ ...record, partition: record.partition ?? partitionFor(record.key, count) });
+    }
     const byTopic = new Map<string, typeof placed>();
     for (const record of placed) {
       const list = byTopic.get(record.topic) ?? [];
@@ -130,6 +130,7 @@ export class KafkaTransport implements Transport {
     if (!count) {
       count = this.fetchPartitionCount(topic);
       this.partitionCounts.set(topic, count);
+      count.then((value) => this.knownPartitionCounts.set(topic, value), () => {});
       count.catch(() => this.partitionCounts.delete(topic));
     }
     return count;
@@ -309,6 +310,7 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
   const lanes = (options.concurrency ?? 1) > 1 ? lanesByKey(messages) : [messages.map((_, index) => index)];
   let finished = -1;
   let failure: unknown;
+  let lastHousekeeping = Date.now();
 
   // Resolves the offset of the longest run of finished records from the batch's start, so
   // kafkajs's periodic commit never covers an unfinished record.
@@ -331,10 +333,15 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
         }
         done[index] = true;
         advance();
-        // Commits when the auto-commit interval has passed, which bounds what a crash in a
-        // long batch redelivers; it also keeps the group session alive.
-        await commitOffsetsIfNecessary();
-        await heartbeat();
+        // About once a second: commit if the auto-commit interval has passed, which bounds
+        // what a crash in a long batch redelivers, and heartbeat, which kafkajs sends once
+        // per heartbeat interval however often it is called.
+        const now = Date.now();
+        if (now - lastHousekeeping >= 1_000) {
+          lastHousekeeping = now;
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
       }
     }
   };
@@ -377,9 +384,11 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
 
 function decodeHeaders(headers: Record<string, unknown> | undefined): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (!headers) return result;
+  for (const name in headers) {
+    const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
-    result[name] = first === undefined || first === null ? undefined : first.toString();
+    result[name] = first === undefined || first === null ? undefined : (first as Buffer | string).toString();
   }
   return result;
 }
