@@ -32,7 +32,7 @@ export class TypeEmitter {
       case 'long':
       case 'abstract:long':
         // The SDK's long type rejects values beyond Number.MAX_SAFE_INTEGER on write and on
-        // read, so a number never holds a rounded long.
+        // read, so a number never contains a rounded long.
         return 'number';
       case 'string':
         return 'string';

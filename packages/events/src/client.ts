@@ -1,3 +1,4 @@
+import { LoadingCache } from './cache.js';
 import type { Catalog } from './catalog.js';
 import { deadLetterTopic } from './consumer/dead-letter.js';
 import { dispatch } from './consumer/dispatcher.js';
@@ -157,7 +158,7 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   private readonly logger: Logger;
   private readonly batcher: RecordBatcher;
   private readonly subscriptions = new Set<{ transport: TransportSubscription; closing: boolean }>();
-  private readonly deadLetterTopics = new Map<string, Promise<void>>();
+  private readonly deadLetterTopics = new LoadingCache<string, void>();
   private connecting?: Promise<void>;
   private connected = false;
   private closed = false;
@@ -389,13 +390,7 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   }
 
   private async sendDeadLetter(record: OutgoingRecord): Promise<void> {
-    let ready = this.deadLetterTopics.get(record.topic);
-    if (!ready) {
-      ready = this.options.transport.createTopics([record.topic], 1);
-      this.deadLetterTopics.set(record.topic, ready);
-      ready.catch(() => this.deadLetterTopics.delete(record.topic));
-    }
-    await ready;
+    await this.deadLetterTopics.get(record.topic, (topic) => this.options.transport.createTopics([topic], 1));
     await this.batcher.enqueue([record]);
   }
 

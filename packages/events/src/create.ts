@@ -37,7 +37,7 @@ export interface CreateClientOptions {
   handleSignals?: boolean;
 }
 
-/** The transport and registry a client runs on, built from options and the environment. */
+/** Builds the options of a client (transport, registry, settings) from options and the environment. */
 export function resolveClientOptions(catalog: Catalog, options: CreateClientOptions): EventsClientOptions {
   const config = { ...configFromEnv(options.env), ...options.config };
   let transport: Transport;

@@ -98,10 +98,10 @@ export class DecodeError extends EventsError {
   override name = 'DecodeError';
 }
 
-/** The schema registry answered with an error. */
+/** An error response from the schema registry. */
 export class RegistryError extends EventsError {
   override name = 'RegistryError';
-  /** HTTP status of the registry's answer. */
+  /** HTTP status of the registry's response. */
   readonly status?: number;
 
   constructor(

@@ -140,7 +140,7 @@ describe('records that cannot be handled', () => {
     await expect.poll(() => handled).toEqual([keys.users]);
   });
 
-  it('go to the dead-letter topic when no handler exists and the policy is fail', async () => {
+  it('go to the dead-letter topic when unhandled under fail', async () => {
     const { transport, events } = setup();
     await events.subscribe({ groupId: 'g', fromBeginning: true, unhandled: 'fail', handlers: { 'user.registered': () => {} } });
     await events.publishUserLoggedIn(payloads['user.logged_in']);

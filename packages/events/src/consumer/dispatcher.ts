@@ -106,7 +106,7 @@ export async function dispatch(record: IncomingRecord, options: DispatcherOption
 }
 
 /**
- * Decodes a record. A failure that can pass (the registry unreachable or answering 408, 429
+ * Decodes a record. A failure that can pass (the registry unreachable or returning 408, 429
  * or 5xx for a schema not cached yet) is retried until it succeeds or the subscription
  * closes, because the record itself is fine; a final failure sends the record to the
  * dead-letter topic and returns undefined.

@@ -1,7 +1,7 @@
 import { EventsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryReport, OutgoingRecord, Transport } from '../transport/types.js';
-import { isRetriable, jitteredBackoff, sleep } from '../retry.js';
+import { isRetriable, jitteredBackoff, sleep, withTimeout } from '../retry.js';
 
 /** Settings of the publish path's batching, buffering and retries. */
 export interface BatchingOptions {
@@ -195,15 +195,11 @@ export class RecordBatcher {
 }
 
 function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  const remaining = deadline - Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new EventsError('DELIVERY_TIMEOUT', 'The send did not complete before the delivery timeout.', {}, true)),
-      Math.max(0, remaining),
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return withTimeout(
+    promise,
+    deadline - Date.now(),
+    () => new EventsError('DELIVERY_TIMEOUT', 'The send did not complete before the delivery timeout.', {}, true),
+  );
 }
 
 // A retriable error that outlived the delivery timeout becomes DELIVERY_TIMEOUT; any other

@@ -7,6 +7,7 @@ import { canonicalText, normalizeSchema } from '@caddy/events-schema';
 import type { JsonObject } from '@caddy/events-schema';
 
 import { ConnectionError, RegistryError } from '../errors.js';
+import { withTimeout } from '../retry.js';
 import type { SchemaRegistry } from './types.js';
 
 /** Options of the HTTP client for a Confluent-compatible schema registry. */
@@ -50,7 +51,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
       host: options.url.replace(/\/+$/, ''),
       ...(options.auth ? { auth: options.auth } : {}),
       ...(options.ca ? { agent: new Agent({ ca: options.ca, keepAlive: true }) } : {}),
-      // The library's own retry is off: it retries 5xx answers only, and CachingSchemaRegistry
+      // The library's own retry is off: it retries 5xx responses only, and CachingSchemaRegistry
       // retries 408, 429 and 5xx with jittered backoff, so retries live in one place.
       retry: { retries: 0 },
     });
@@ -102,7 +103,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
         const entry = response.data<{ id: number; schema: string }>();
         if (normalizedText(entry.schema) === wanted) return entry.id;
       } catch (error) {
-        // A deleted version answers 404; the others are still worth comparing.
+        // A deleted version returns 404, and the others are still worth comparing.
         if (!(error instanceof RegistryError && error.status === 404)) throw error;
       }
     }
@@ -134,19 +135,16 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     request: () => Promise<ResponseLike>,
   ): Promise<ResponseLike> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ConnectionError(`Schema registry at ${this.options.url} timed out after ${timeoutMs} ms (${action}). Check SCHEMA_REGISTRY_URL and that the registry is running.`, context)),
-        timeoutMs,
+    const timedOut = () =>
+      new ConnectionError(
+        `Schema registry at ${this.options.url} timed out after ${timeoutMs} ms (${action}). ` +
+          'Check SCHEMA_REGISTRY_URL and that the registry is running.',
+        context,
       );
-    });
     try {
-      return await Promise.race([request(), timeout]);
+      return await withTimeout(request(), timeoutMs, timedOut);
     } catch (error) {
       throw toRegistryError(error, action, this.options.url, context);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
@@ -171,7 +169,7 @@ function toRegistryError(error: unknown, action: string, url: string, context: {
   const status = (error as { status?: number }).status;
   const message = (error as { message?: string }).message ?? String(error);
   if (status === 401 || status === 403) {
-    // The body is left out: proxies answer with an HTML page that says no more than the status.
+    // The body is left out: proxies respond with an HTML page that says no more than the status.
     const problem = status === 401 ? 'missing or wrong credentials' : 'the user lacks permission';
     return new RegistryError(
       'REGISTRY_FAILED',

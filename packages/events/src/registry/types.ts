@@ -1,4 +1,4 @@
-/** How a subject name is derived from a topic and a record's full name. */
+/** Rule that derives a subject name from a topic and a record's full name. */
 export type SubjectNameStrategy = 'topic-record' | 'topic' | 'record';
 
 /**
@@ -25,6 +25,6 @@ export interface SchemaRegistry {
   lookup(subject: string, schema: string): Promise<number | undefined>;
   /** Returns the schema text of an id, or throws a `RegistryError` with code `SCHEMA_NOT_FOUND`. */
   getSchema(id: number): Promise<string>;
-  /** Checks that the registry answers; throws a `ConnectionError` when it does not. */
+  /** Checks that the registry responds; throws a `ConnectionError` when it does not. */
   ping(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import avro from 'avsc';
 import { PayloadValidationError } from '../errors.js';
 import { DecimalType, LOGICAL_TYPES } from './logical-types.js';
 import { SAFE_LONG } from './long.js';
-import { WIRE_HEADER_LENGTH } from './wire.js';
+import { WIRE_HEADER_LENGTH, writeHeader } from './wire.js';
 
 /**
  * Compiles a schema with the options every part of the SDK uses, so the encoder, the
@@ -100,8 +100,7 @@ export function encodeFramed(type: avro.Type, schemaId: number, payload: unknown
   for (;;) {
     const end = type.encode(payload, scratch, WIRE_HEADER_LENGTH);
     if (end > 0) {
-      scratch[0] = 0;
-      scratch.writeUInt32BE(schemaId, 1);
+      writeHeader(scratch, schemaId);
       return Buffer.from(scratch.subarray(0, end));
     }
     // avsc returns the negated missing length when the buffer is too small.

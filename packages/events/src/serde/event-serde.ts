@@ -1,6 +1,7 @@
 import { createAvscResolver, parseAvroSchemaText, toAvscSchema } from '@caddy/events-schema';
 import avro from 'avsc';
 
+import { LoadingCache } from '../cache.js';
 import type { Catalog, EventDefinition } from '../catalog.js';
 import { DecodeError, EventsError, RegistryError } from '../errors.js';
 import { subjectName } from '../registry/types.js';
@@ -36,15 +37,13 @@ interface WriterEntry {
 /**
  * Encodes payloads into framed Avro and back. Compiled schemas, schema ids and resolvers are
  * cached, so after the first event of a type no registry call and no schema work happens on
- * the publish path; concurrent misses for one id share one registry request.
+ * the publish path. Concurrent misses for one id share one registry request.
  */
 export class EventSerde {
   private readonly readers = new Map<string, avro.Type>();
   private readonly byRecordName = new Map<string, EventDefinition>();
-  private readonly schemaIds = new Map<string, Promise<number>>();
-  private readonly resolvedIds = new Map<string, number>();
-  private readonly resolvedWriters = new Map<number, WriterEntry>();
-  private readonly writers = new Map<number, Promise<WriterEntry>>();
+  private readonly schemaIds = new LoadingCache<string, number>();
+  private readonly writers = new LoadingCache<number, WriterEntry>();
   private readonly registryMode: RegistryMode;
   private readonly strategy: SubjectNameStrategy;
   private readonly topicPrefix: string;
@@ -99,7 +98,7 @@ export class EventSerde {
 
   /** Returns the schema id of an event type when it is already known, without waiting. */
   knownSchemaId(type: string): number | undefined {
-    return this.resolvedIds.get(type);
+    return this.schemaIds.peek(type);
   }
 
   /** Frames an encoded body with the schema id of its event type, registering the schema if allowed. */
@@ -110,16 +109,9 @@ export class EventSerde {
 
   /** Returns the schema id of an event type, cached after the first call. */
   schemaId(type: string): Promise<number> {
-    let id = this.schemaIds.get(type);
-    if (!id) {
-      id = this.fetchSchemaId(type);
-      this.schemaIds.set(type, id);
-      id.then((value) => this.resolvedIds.set(type, value), () => {});
-      // A failed lookup must not stick: the next publish tries again.
-      id.catch(() => this.schemaIds.delete(type));
-    }
-    return id;
+    return this.schemaIds.get(type, (key) => this.fetchSchemaId(key));
   }
+
 
   /** Decodes a framed value into the reader schema of its event type, routed by the writer's record name. */
   async decode(value: Buffer | null): Promise<DecodedEvent> {
@@ -133,7 +125,7 @@ export class EventSerde {
    */
   decodeCached(value: Buffer | null): DecodedEvent | undefined {
     const { schemaId, body } = unframe(value);
-    const writer = this.resolvedWriters.get(schemaId);
+    const writer = this.writers.peek(schemaId);
     return writer ? this.decodeWith(writer, schemaId, body) : undefined;
   }
 
@@ -177,15 +169,9 @@ export class EventSerde {
   }
 
   private writer(schemaId: number): Promise<WriterEntry> {
-    let entry = this.writers.get(schemaId);
-    if (!entry) {
-      entry = this.loadWriter(schemaId);
-      this.writers.set(schemaId, entry);
-      entry.then((value) => this.resolvedWriters.set(schemaId, value), () => {});
-      entry.catch(() => this.writers.delete(schemaId));
-    }
-    return entry;
+    return this.writers.get(schemaId, (id) => this.loadWriter(id));
   }
+
 
   private async loadWriter(schemaId: number): Promise<WriterEntry> {
     const text = await this.options.registry.getSchema(schemaId);

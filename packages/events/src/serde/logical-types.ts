@@ -46,7 +46,7 @@ export class UuidType extends avro.types.LogicalType {
 /**
  * `decimal` on bytes or fixed, as a string such as `"19.99"`, so amounts stay exact. The
  * bytes contain the unscaled value as a big-endian two's-complement integer, as the Avro
- * specification defines; a value with more fraction digits than the scale is rejected, not
+ * specification defines. A value with more fraction digits than the scale is rejected, not
  * rounded.
  */
 export class DecimalType extends avro.types.LogicalType {

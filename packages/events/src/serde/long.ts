@@ -39,6 +39,6 @@ export const SAFE_LONG: avro.types.LongType = avro.types.LongType.__with({
     return typeof value === 'number' && Number.isSafeInteger(value);
   },
   compare(a: number, b: number): number {
-    return a === b ? 0 : a < b ? -1 : 1;
+    return Math.sign(a - b);
   },
 });

@@ -15,10 +15,15 @@ const MAGIC_BYTE = 0;
 /** Prefixes an Avro body with the magic byte and the schema id. */
 export function frame(schemaId: number, body: Uint8Array): Buffer {
   const buffer = Buffer.allocUnsafe(WIRE_HEADER_LENGTH + body.length);
-  buffer[0] = MAGIC_BYTE;
-  buffer.writeUInt32BE(schemaId, 1);
+  writeHeader(buffer, schemaId);
   buffer.set(body, WIRE_HEADER_LENGTH);
   return buffer;
+}
+
+/** Writes the magic byte and the schema id into the first five bytes of a buffer. */
+export function writeHeader(buffer: Buffer, schemaId: number): void {
+  buffer[0] = MAGIC_BYTE;
+  buffer.writeUInt32BE(schemaId, 1);
 }
 
 /** Splits a framed value into its schema id and Avro body, or throws a `DecodeError`. */

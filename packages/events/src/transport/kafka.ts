@@ -4,6 +4,8 @@ import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
 
 import { ConnectionError, EventsError } from '../errors.js';
+import { LoadingCache } from '../cache.js';
+import { settlesWithin, withTimeout } from '../retry.js';
 import { partitionFor } from '../partitioner.js';
 import { registerCodecs } from './codecs.js';
 import type { CompressionName } from './codecs.js';
@@ -58,8 +60,7 @@ export class KafkaTransport implements Transport {
   private producer?: Producer;
   private connecting?: Promise<void>;
   private readonly consumers = new Set<Consumer>();
-  private readonly partitionCounts = new Map<string, Promise<number>>();
-  private readonly knownPartitionCounts = new Map<string, number>();
+  private readonly partitionCounts = new LoadingCache<string, number>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.description = `kafka brokers=${options.brokers.join(',')}`;
@@ -97,10 +98,12 @@ export class KafkaTransport implements Transport {
   async send(records: OutgoingRecord[]): Promise<DeliveryReport[]> {
     await this.connect();
     // The partition is picked here, with the same murmur2 partitioner kafkajs would use, so
-    // each record's offset can be told from the per-partition base offsets kafkajs returns.
+    // each record's offset follows from the per-partition base offsets kafkajs returns.
     const placed: (OutgoingRecord & { partition: number })[] = [];
     for (const record of records) {
-      const count = this.knownPartitionCounts.get(record.topic) ?? (await this.partitionCount(record.topic));
+      const count =
+        this.partitionCounts.peek(record.topic) ??
+        (await this.partitionCounts.get(record.topic, (topic) => this.fetchPartitionCount(topic)));
       placed.push({ ...record, partition: record.partition ?? partitionFor(record.key, count) });
     }
     const byTopic = new Map<string, typeof placed>();
@@ -125,16 +128,6 @@ export class KafkaTransport implements Transport {
     return reportsInOrder(placed, results);
   }
 
-  private partitionCount(topic: string): Promise<number> {
-    let count = this.partitionCounts.get(topic);
-    if (!count) {
-      count = this.fetchPartitionCount(topic);
-      this.partitionCounts.set(topic, count);
-      count.then((value) => this.knownPartitionCounts.set(topic, value), () => {});
-      count.catch(() => this.partitionCounts.delete(topic));
-    }
-    return count;
-  }
 
   private async fetchPartitionCount(topic: string): Promise<number> {
     let partitions = 0;
@@ -198,11 +191,7 @@ export class KafkaTransport implements Transport {
   // kafkajs's disconnect stops fetching and waits for the running batch to finish before it
   // leaves the group; the timeout bounds a handler that never returns.
   private async disconnectConsumer(consumer: Consumer, timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([consumer.disconnect().then(() => 'done' as const), timeout]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
+    if (!(await settlesWithin(consumer.disconnect(), timeoutMs))) {
       this.logger.warn({ timeoutMs }, 'consumer did not stop within the close timeout; unfinished records will be delivered again');
     }
   }
@@ -225,25 +214,17 @@ export class KafkaTransport implements Transport {
       ...this.options.producer,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
+    const connectAll = async () => {
+      await admin.connect();
+      await admin.describeCluster();
+      await producer.connect();
+    };
     try {
-      await Promise.race([
-        (async () => {
-          await admin.connect();
-          await admin.describeCluster();
-          await producer.connect();
-        })(),
-        deadline,
-      ]);
+      await withTimeout(connectAll(), timeoutMs, () => new Error(`no response within ${timeoutMs} ms`));
     } catch (error) {
       void admin.disconnect().catch(() => {});
       void producer.disconnect().catch(() => {});
       throw connectFailure(this.options, error);
-    } finally {
-      clearTimeout(timer);
     }
     this.admin = admin;
     this.producer = producer;

@@ -1,5 +1,6 @@
 import { EventsError } from '../errors.js';
 import { partitionFor } from '../partitioner.js';
+import { settlesWithin } from '../retry.js';
 import type {
   DeliveryReport,
   IncomingRecord,
@@ -14,7 +15,7 @@ import type {
 export interface InMemoryTransportOptions {
   /** Partitions of a topic created on first use. Default 3. */
   defaultPartitions?: number;
-  /** Delay before a failed handler sees the same record again, in milliseconds. Default 100. */
+  /** Delay before a failed handler receives the same record again, in milliseconds. Default 100. */
   redeliveryDelayMs?: number;
 }
 
@@ -87,10 +88,7 @@ export class InMemoryTransport implements Transport {
       close: async (timeoutMs = 30_000) => {
         member.closed = true;
         group.members = group.members.filter((candidate) => candidate !== member);
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-        await Promise.race([Promise.allSettled([...member.inFlight]), timeout]);
-        clearTimeout(timer);
+        await settlesWithin(Promise.allSettled([...member.inFlight]), timeoutMs);
       },
     };
   }

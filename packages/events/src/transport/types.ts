@@ -8,7 +8,7 @@ export interface OutgoingRecord {
   partition?: number;
 }
 
-/** Where the broker stored a record. */
+/** Topic, partition and offset at which the broker stored a record. */
 export interface DeliveryReport {
   topic: string;
   partition: number;
@@ -29,7 +29,7 @@ export interface IncomingRecord {
 export interface TransportSubscribeOptions {
   groupId: string;
   topics: string[];
-  /** Where a group without committed offsets starts: the oldest record, or only new records. */
+  /** Start position of a group without committed offsets: the oldest record, or only new records. */
   fromBeginning: boolean;
   /** Called for each record; its offset is committed after it resolves, and a rejection leaves it uncommitted. */
   handle: (record: IncomingRecord) => Promise<void>;
@@ -57,7 +57,7 @@ export interface ServerHealth {
   error?: string;
 }
 
-/** How events reach a broker; the Kafka and in-memory transports run the same serde above it. */
+/** Connection of the SDK to a broker. The Kafka and in-memory transports run the same serde above it. */
 export interface Transport {
   /** One line describing the transport and where it connects, for logs and the demo. */
   readonly description: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog, EventSerde, frame, InMemorySchemaRegistry } from '../../src/index.js';
 
 // Older versions of catalog schemas, as another producer may have registered them: the
-// consumer reads them through its own (newer) schema, as the Avro resolution rules say.
+// consumer reads them through its own (newer) schema, as the Avro resolution rules specify.
 
 const userRegisteredV1 = {
   type: 'record',
