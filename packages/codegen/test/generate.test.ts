@@ -1,13 +1,21 @@
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { findStale, generate, publishMethodName, writeGenerated } from '../src/index.js';
 
+// Folders made by the tests, removed after each one so repeated runs leave nothing behind.
+const createdDirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(createdDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 async function workspace(schemas: Record<string, unknown>): Promise<{ schemasDir: string; packageDir: string; rootDir: string }> {
   const rootDir = await mkdtemp(join(tmpdir(), 'caddy-codegen-'));
+  createdDirs.push(rootDir);
   for (const [path, schema] of Object.entries(schemas)) {
     const file = join(rootDir, 'schemas', path);
     await mkdir(dirname(file), { recursive: true });

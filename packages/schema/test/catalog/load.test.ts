@@ -1,13 +1,21 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { loadSchemaCatalog, SchemaLoadError } from '../../src/index.js';
 
+// Folders made by the tests, removed after each one so repeated runs leave nothing behind.
+const createdDirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(createdDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 async function schemaDirectory(files: Record<string, unknown>): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'caddy-schemas-'));
+  createdDirs.push(directory);
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(directory, path)), { recursive: true });
     await writeFile(join(directory, path), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
