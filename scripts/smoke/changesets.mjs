@@ -1,11 +1,13 @@
 // Checks the changesets setup on a throw-away copy of the workspace: `changeset version`
 // with one changeset for one package bumps all four published packages together (they are
-// one `fixed` group), writes their changelogs, and leaves the ignored demo alone.
+// one `fixed` group), writes their changelogs, leaves the ignored demo alone, and records
+// the changed schemas (and only those) in the copy's schemas/history.json.
 
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { copyWorkspace, pnpm, publishablePackages, repoRoot } from './lib.mjs';
+import { changeSchemas, checkHistoryEntries } from './schema-release.mjs';
 
 // Computes the version that a bump of the given type releases.
 function bumped(version, bump) {
@@ -22,9 +24,11 @@ function readManifest(root, dir) {
 /**
  * Applies one changeset of `bump` for `changedPackage` with `changeset version` in a copy
  * of the workspace at `dir`, and throws unless every published package went from its
- * current version to the bumped one with a changelog entry for it.
+ * current version to the bumped one with a changelog entry for it. With `withSchemaChanges`
+ * the copy's schemas change first, and the history must gain exactly their entries for the
+ * new version; without, the history must stay as it is.
  */
-export function checkVersionBump(dir, { bump, changedPackage, log }) {
+export function checkVersionBump(dir, { bump, changedPackage, withSchemaChanges = false, log }) {
   mkdirSync(dir, { recursive: true });
   copyWorkspace(dir);
   // Changesets waiting in the repository are removed from the copy, so that the one below
@@ -37,6 +41,8 @@ export function checkVersionBump(dir, { bump, changedPackage, log }) {
     join(dir, '.changeset', 'smoke-test.md'),
     `---\n'${changedPackage}': ${bump}\n---\n\n${summary}\n`,
   );
+
+  const expectedEntries = withSchemaChanges ? changeSchemas(dir) : [];
 
   pnpm(['changeset', 'version'], { cwd: dir });
 
@@ -65,10 +71,13 @@ export function checkVersionBump(dir, { bump, changedPackage, log }) {
     throw new Error('changeset version left the changeset file.');
   }
 
+  const release = [...versions][0];
+  const added = checkHistoryEntries(dir, { expected: expectedEntries, release });
+
   const names = packages.map(({ manifest }) => manifest.name).join(', ');
-  log(
-    `changeset version, one ${bump} changeset for ${changedPackage}: ${names} all at ${[...versions][0]}`,
-  );
+  log(`changeset version, one ${bump} changeset for ${changedPackage}: ${names} all at ${release}`);
+  const entries = added.map((entry) => `${entry.subject} v${entry.version}`).join(', ');
+  log(`  schema history: ${added.length === 0 ? 'unchanged' : `added ${entries}`}`);
 }
 
 function checkIgnoredPackagesUnchanged(dir) {

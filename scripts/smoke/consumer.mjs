@@ -315,4 +315,37 @@ export function runCli(dir, log) {
 
   cli(['check', ...level, 'missing.avsc'], 2);
   log('caddy-events check, missing file: exit 2');
+  runRepositoryCheck(dir, log);
+}
+
+// A new event type in a repository whose history has no subjects, checked in repository
+// mode: without a changeset it fails and suggests a minor bump; with one it passes. The
+// CommonJS entry point runs the check too, because it loads @changesets/parse its own way.
+function runRepositoryCheck(dir, log) {
+  const repo = join(dir, 'repo');
+  mkdirSync(join(repo, 'schemas'), { recursive: true });
+  mkdirSync(join(repo, '.changeset'));
+  const refund = {
+    ...JSON.parse(readFileSync(join(fixtures, 'schemas', 'refund-v1.avsc'), 'utf8')),
+    event: { type: 'order.refunded', topic: 'orders', key: 'orderId' },
+  };
+  writeFileSync(join(repo, 'schemas', 'refund.avsc'), JSON.stringify(refund));
+  writeFileSync(join(repo, 'schemas', 'history.json'), '{"formatVersion": 1, "subjects": {}}');
+  writeFileSync(join(repo, '.changeset', 'config.json'), '{}');
+  const bin = join(dir, 'node_modules', '.bin', 'caddy-events');
+  const args = ['check', '--release-package', 'shop-events'];
+
+  const missing = run(bin, args, { cwd: repo, env: plainNpmEnv(), expectStatus: 1 });
+  if (!missing.stdout.includes('Run `npx changeset`, choose a minor bump for shop-events')) {
+    throw new Error(`caddy-events check did not ask for a minor changeset:\n${missing.stdout}`);
+  }
+  log('caddy-events check, new event without a changeset: exit 1, suggests a minor bump');
+
+  const changeset = "---\n'shop-events': minor\n---\n\nRefunds.\n";
+  writeFileSync(join(repo, '.changeset', 'refund.md'), changeset);
+  run(bin, args, { cwd: repo, env: plainNpmEnv(), expectStatus: 0 });
+  const main = `require('@caddy/events-cli').main(${JSON.stringify(args)})`;
+  const script = `${main}.then((code) => { process.exitCode = code; });`;
+  run(process.execPath, ['-e', script], { cwd: repo, env: plainNpmEnv(), expectStatus: 0 });
+  log('caddy-events check, new event with a minor changeset: exit 0 (binary and CommonJS main)');
 }

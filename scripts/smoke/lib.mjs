@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -108,21 +109,28 @@ export function publishablePackages(root = repoRoot) {
 }
 
 /**
- * Copies what pnpm and changesets read into `destination`: the root manifest, the workspace
- * file, `.changeset/`, and every workspace package's manifest. With `withPackFiles`, each
- * publishable package also gets the files it publishes and links to its workspace
+ * Copies what pnpm and changesets read from the workspace at `source` (default: this
+ * repository) into `destination`: the root manifest, the workspace file, the LICENSE that
+ * `pnpm pack` adds to packages without one, `.changeset/`, `schemas/` (the version step
+ * writes its history file), and every workspace package's manifest. With `withPackFiles`,
+ * each publishable package also gets the files it publishes and links to its workspace
  * dependencies, because `pnpm pack` reads their versions through `node_modules`. The copy's
- * `node_modules` links to the repository's, so `changeset` and its changelog module resolve.
+ * `node_modules` and `scripts/` link to the repository's, so `changeset`, its changelog
+ * module and the root `changeset` script (scripts/changeset.mjs) resolve.
  */
-export function copyWorkspace(destination, { withPackFiles = false } = {}) {
-  for (const file of ['package.json', 'pnpm-workspace.yaml']) {
-    cpSync(join(repoRoot, file), join(destination, file));
+export function copyWorkspace(destination, { source = repoRoot, withPackFiles = false } = {}) {
+  for (const file of ['package.json', 'pnpm-workspace.yaml', 'LICENSE']) {
+    if (existsSync(join(source, file))) cpSync(join(source, file), join(destination, file));
   }
-  cpSync(join(repoRoot, '.changeset'), join(destination, '.changeset'), { recursive: true });
-  symlinkSync(join(repoRoot, 'node_modules'), join(destination, 'node_modules'), 'dir');
+  for (const folder of ['.changeset', 'schemas']) {
+    cpSync(join(source, folder), join(destination, folder), { recursive: true });
+  }
+  for (const folder of ['node_modules', 'scripts']) {
+    symlinkSync(realpathSync(join(source, folder)), join(destination, folder), 'dir');
+  }
 
   for (const group of ['packages', 'examples']) {
-    const groupDir = join(repoRoot, group);
+    const groupDir = join(source, group);
     if (!existsSync(groupDir)) continue;
     for (const name of readdirSync(groupDir)) {
       const manifestPath = join(groupDir, name, 'package.json');
@@ -132,56 +140,67 @@ export function copyWorkspace(destination, { withPackFiles = false } = {}) {
     }
   }
   if (withPackFiles) {
-    for (const { dir, manifest } of publishablePackages()) {
-      copyPackFiles(dir, manifest, destination);
+    for (const { dir, manifest } of publishablePackages(source)) {
+      copyPackFiles(dir, manifest, { source, destination });
     }
   }
 }
 
-function copyPackFiles(dir, manifest, destination) {
-  const target = join(destination, relative(repoRoot, dir));
+function copyPackFiles(dir, manifest, { source, destination }) {
+  const target = join(destination, relative(source, dir));
   const entries = [...(manifest.files ?? []), 'README.md', 'CHANGELOG.md', 'LICENSE'];
   for (const entry of new Set(entries)) {
     if (existsSync(join(dir, entry))) {
       cpSync(join(dir, entry), join(target, entry), { recursive: true });
     }
   }
-  const workspaceNames = new Map(publishablePackages().map((pkg) => [pkg.manifest.name, pkg.dir]));
+  const workspaceNames = new Map(
+    publishablePackages(source).map((pkg) => [pkg.manifest.name, pkg.dir]),
+  );
   const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
   for (const dependency of dependencies) {
     const dependencyDir = workspaceNames.get(dependency);
     if (!dependencyDir) continue;
     const link = join(target, 'node_modules', dependency);
     mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(destination, relative(repoRoot, dependencyDir)), link, 'dir');
+    symlinkSync(join(destination, relative(source, dependencyDir)), link, 'dir');
   }
 }
 
 /**
  * Packs every publishable package of the workspace at `root` into `destination` with
  * `pnpm pack`, which turns `workspace:` ranges into version ranges as `pnpm publish` does.
- * Returns, per package, its tarball, sizes, packed files and the manifest as packed.
+ * Returns, per package, its tarball, sizes, packed files and the manifest as packed. The
+ * files and the unpacked size are read from the tarball, because pnpm's report leaves out
+ * the LICENSE it adds from the workspace root.
  */
 export function packAll(root, destination) {
   mkdirSync(destination, { recursive: true });
   return publishablePackages(root).map(({ dir }) => {
     const { stdout } = pnpm(['pack', '--pack-destination', destination, '--json'], { cwd: dir });
     const report = JSON.parse(stdout);
-    const unpackedBytes = report.files.reduce(
-      (sum, file) => sum + statSync(join(dir, file.path)).size,
-      0,
-    );
     const packed = run('tar', ['-xzOf', report.filename, 'package/package.json']).stdout;
     return {
       name: report.name,
       version: report.version,
       tarball: report.filename,
       packedBytes: statSync(report.filename).size,
-      unpackedBytes,
-      files: report.files.map((file) => file.path),
+      ...tarballContents(report.filename),
       manifest: JSON.parse(packed),
     };
   });
+}
+
+// The files of a tarball, without npm's `package/` folder, and their total size unpacked.
+function tarballContents(tarball) {
+  const files = run('tar', ['-tzf', tarball])
+    .stdout.split('\n')
+    .filter((line) => line !== '' && !line.endsWith('/'))
+    .map((line) => line.replace(/^package\//, ''))
+    .sort();
+  const contents = spawnSync('tar', ['-xzOf', tarball], { maxBuffer: 256 * 1024 * 1024 });
+  if (contents.status !== 0) throw new Error(`tar could not read ${tarball}.`);
+  return { files, unpackedBytes: contents.stdout.length };
 }
 
 /** Formats a byte count in kB (1000 bytes), as npm prints package sizes. */

@@ -1,8 +1,9 @@
 // Checks of each packed tarball: publint (package.json against the files it publishes),
 // Are the Types Wrong (type resolution under node10, node16 from CJS and ESM, and bundler),
-// and a comparison of the bare imports in `dist/` with the declared dependencies.
+// a comparison of the bare imports in `dist/` with the declared dependencies, and the
+// repository's LICENSE in the tarball.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 
@@ -116,4 +117,18 @@ export function dependencyProblems(unpackedDir, manifest) {
     }
   }
   return problems;
+}
+
+/**
+ * Checks that an unpacked tarball ships the repository's LICENSE text. pnpm adds the
+ * workspace root's LICENSE to a package that has none, so this also catches a package-level
+ * LICENSE that drifted from the root one.
+ */
+export function licenseProblems(unpackedDir) {
+  const packed = join(unpackedDir, 'LICENSE');
+  if (!existsSync(packed)) return ['the tarball has no LICENSE'];
+  const expected = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
+  return readFileSync(packed, 'utf8') === expected
+    ? []
+    : ['its LICENSE differs from the LICENSE at the repository root'];
 }

@@ -5,7 +5,9 @@
 //   3. a consumer project in a temporary folder installs the tarballs with plain npm,
 //      compiles TypeScript against them (node16, bundler, node10 resolution), runs the
 //      output as ESM and as CommonJS, and runs the installed `caddy-events`;
-//   4. `changeset version` on throw-away copies of the workspace bumps the packages together.
+//   4. `changeset version` on throw-away copies of the workspace bumps the packages together
+//      and records changed schemas in the copy's history; the release dry run prints those
+//      history entries and leaves the history files as they were.
 // Only the npm registry is contacted, for the packages' own dependencies. The temporary
 // folder is removed at the end; --keep leaves it for a look.
 //
@@ -16,8 +18,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { checkVersionBump } from './changesets.mjs';
+import { checkReleaseDryRun } from './schema-release.mjs';
 import { compileConsumer, installTarballs, runCli, runConsumer } from './consumer.mjs';
-import { attwProblems, dependencyProblems, publintProblems } from './package-checks.mjs';
+import {
+  attwProblems,
+  dependencyProblems,
+  licenseProblems,
+  publintProblems,
+} from './package-checks.mjs';
 import {
   createLog,
   formatDependencies,
@@ -48,9 +56,13 @@ async function checkTarballs(packages, dir) {
       ...(await publintProblems(pkg.tarball)).map((text) => `publint: ${text}`),
       ...attwProblems(pkg.tarball).map((text) => `attw:\n${text}`),
       ...dependencyProblems(unpacked, pkg.manifest).map((text) => `dependencies: ${text}`),
+      ...licenseProblems(unpacked).map((text) => `license: ${text}`),
     ];
     if (problems.length === 0) {
-      log(`${pkg.name}: publint no messages, attw no problems, dependencies match the imports`);
+      log(
+        `${pkg.name}: publint no messages, attw no problems, dependencies match the imports, ` +
+          'LICENSE included',
+      );
     } else {
       failures.push(`${pkg.name}:\n  ${problems.join('\n  ')}`);
     }
@@ -98,9 +110,11 @@ async function main() {
       checkVersionBump(join(dir, 'changeset-minor'), {
         bump: 'minor',
         changedPackage: '@caddy/events',
+        withSchemaChanges: true,
         log,
       });
     });
+    await timed('release dry run', () => checkReleaseDryRun(join(dir, 'release-source'), { log }));
   });
 
   log(`all checks passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);

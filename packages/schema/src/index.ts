@@ -10,6 +10,12 @@ export {
   DEFAULT_CATALOG_COMPATIBILITY,
 } from './catalog/subjects.js';
 export * from './compat/index.js';
+export { largestBump, unreleasedSchemaChanges } from './history/changes.js';
+export type {
+  SchemaChangeKind,
+  SuggestedBump,
+  UnreleasedSchemaChange,
+} from './history/changes.js';
 export { checkSubject } from './history/check.js';
 export type { PreviousSchema, SubjectCheck } from './history/check.js';
 export {
@@ -23,10 +29,12 @@ export {
   appendRelease,
   emptySchemaHistory,
   formatSchemaHistory,
+  historyAdditions,
   parseSchemaHistory,
   SchemaHistoryError,
 } from './history/history.js';
 export type {
+  HistoryAddition,
   ReleaseChanges,
   ReleasedSchema,
   SchemaHistory,

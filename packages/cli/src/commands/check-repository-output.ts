@@ -6,6 +6,13 @@ import type {
 import { versionsCheckedBy } from '@caddy/events-schema';
 
 import { annotation } from './github-annotations.js';
+import { releasePassed, type ReleaseCheck } from './check-release.js';
+import {
+  releaseGithubLines,
+  releaseJson,
+  releaseSummary,
+  releaseTextLines,
+} from './check-release-output.js';
 
 /** A subject's verdict with the path of its schema file as the user wrote it. */
 export interface FileSubjectCheck extends SubjectCheck {
@@ -23,11 +30,18 @@ export interface RepositoryReport {
   checks: FileSubjectCheck[];
   /** Subjects with previous versions that no schema declares any more. */
   removed: string[];
+  /** The changeset rule; only a check against the history applies it. */
+  release?: ReleaseCheck;
 }
 
 /** Returns whether a subject passes: compatible, and without warnings about our own schema. */
 export function subjectPassed(check: SubjectCheck): boolean {
   return check.result.compatible && check.result.warnings.length === 0;
+}
+
+/** Returns whether a report passes: every subject, and the changeset rule when it applies. */
+export function reportPassed(report: RepositoryReport): boolean {
+  return report.checks.every(subjectPassed) && releasePassed(report.release);
 }
 
 /**
@@ -44,6 +58,7 @@ export function formatRepositoryText(report: RepositoryReport): string {
     lines.push(verdictLine(check));
   }
   for (const subject of report.removed) lines.push(`note: ${removedMessage(subject, report)}`);
+  if (report.release) lines.push(...releaseTextLines(report.release, report.schemaDir));
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
 }
@@ -62,10 +77,11 @@ export function formatRepositoryJson(report: RepositoryReport): string {
     warnings: check.result.warnings,
   }));
   const document = {
-    passed: report.checks.every(subjectPassed),
+    passed: reportPassed(report),
     against: report.against,
     subjects,
     removedSubjects: report.removed,
+    ...(report.release ? { release: releaseJson(report.release) } : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
@@ -97,6 +113,7 @@ export function formatRepositoryGithub(report: RepositoryReport): string {
     const message = removedMessage(subject, report);
     lines.push(annotation('warning', { title: `${subject} removed` }, message));
   }
+  if (report.release) lines.push(...releaseGithubLines(report.release, report.schemaDir));
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
 }
@@ -163,7 +180,9 @@ function summaryLine(report: RepositoryReport): string {
   const fresh = report.checks.filter((check) => check.previous.length === 0).length;
   const subjects = count(report.checks.length, 'subject');
   const verdict = failed === 0 ? 'all passed' : `${failed} failed`;
-  return `Checked ${subjects} against ${report.description}: ${verdict} (${fresh} new).`;
+  const release = releaseSummary(report.release);
+  const tail = release === undefined ? '' : `; ${release}`;
+  return `Checked ${subjects} against ${report.description}: ${verdict} (${fresh} new)${tail}.`;
 }
 
 function count(value: number, noun: string): string {

@@ -6,6 +6,7 @@ import {
   HISTORY_FILE_NAME,
   SchemaHistoryError,
   SchemaLoadError,
+  type CatalogEvent,
 } from '@caddy/events-schema';
 
 import { InvalidInputError } from '../errors.js';
@@ -24,19 +25,22 @@ import {
   registryOptions,
 } from '../registry/client.js';
 import type { RepositoryCheckOptions } from './check.js';
+import { checkRelease, DEFAULT_RELEASE_PACKAGE, type ReleaseCheck } from './check-release.js';
 import {
   formatRepositoryGithub,
   formatRepositoryJson,
   formatRepositoryText,
-  subjectPassed,
+  reportPassed,
   type FileSubjectCheck,
   type RepositoryReport,
 } from './check-repository-output.js';
 
 /**
  * Checks every event schema of a schema directory against the previous versions of its
- * subject and writes the report. Returns 0 when every subject passes and 1 when one breaks
- * compatibility or has a warning; throws `InvalidInputError` when the check cannot run.
+ * subject and writes the report. Against the history it also requires a pending changeset
+ * for schemas that differ from their latest release. Returns 0 when everything passes and 1
+ * when a subject breaks compatibility or has a warning, or a changeset is missing; throws
+ * `InvalidInputError` when the check cannot run.
  */
 export async function checkRepository(
   options: RepositoryCheckOptions,
@@ -50,7 +54,7 @@ export async function checkRepository(
       github: formatRepositoryGithub,
     }[options.format];
     io.stdout(format(report));
-    return report.checks.every(subjectPassed) ? 0 : 1;
+    return reportPassed(report) ? 0 : 1;
   } catch (error) {
     throw asInvalidInput(error);
   }
@@ -70,13 +74,44 @@ async function buildReport(
     const check = checkSubject(source.subjectOf(event), event, previous, level);
     checks.push({ ...check, path: displayPath(io.cwd, join(schemaDir, event.file)) });
   }
+  const release =
+    options.against === 'history'
+      ? await checkChangesets(options, schemaDir, catalog.events, io)
+      : undefined;
   return {
     against: source.kind,
     description: source.description,
     schemaDir: displayPath(io.cwd, schemaDir),
     checks,
     removed: source.removedSubjects(catalog.events),
+    ...(release === undefined ? {} : { release }),
   };
+}
+
+function historyFileOf(options: RepositoryCheckOptions, io: CommandIo): string {
+  return resolve(io.cwd, options.history ?? join(options.schemas, HISTORY_FILE_NAME));
+}
+
+async function checkChangesets(
+  options: RepositoryCheckOptions,
+  schemaDir: string,
+  events: readonly CatalogEvent[],
+  io: CommandIo,
+): Promise<ReleaseCheck> {
+  const historyFile = historyFileOf(options, io);
+  const display = (path: string) => displayPath(io.cwd, path);
+  return checkRelease({
+    historyFile,
+    historyLabel: display(historyFile),
+    schemaDir,
+    events,
+    ...(options.changesets === undefined
+      ? {}
+      : { changesetDir: resolve(io.cwd, options.changesets) }),
+    releasePackage: options.releasePackage ?? DEFAULT_RELEASE_PACKAGE,
+    display,
+    pathOf: (event) => display(join(schemaDir, event.file)),
+  });
 }
 
 async function openSource(
@@ -88,11 +123,20 @@ async function openSource(
   if (options.url !== undefined && options.against !== 'registry') {
     throw new InvalidInputError('caddy-events check: --url applies to --against registry only.');
   }
-  if (options.history !== undefined && options.against !== 'history') {
-    throw new InvalidInputError('caddy-events check: --history applies to --against history only.');
+  const historyOnly = (
+    [
+      ['history', options.history],
+      ['changesets', options.changesets],
+      ['release-package', options.releasePackage],
+    ] as const
+  ).find(([, value]) => value !== undefined);
+  if (historyOnly !== undefined && options.against !== 'history') {
+    throw new InvalidInputError(
+      `caddy-events check: --${historyOnly[0]} applies to --against history only.`,
+    );
   }
   if (options.against === 'history') {
-    const file = resolve(io.cwd, options.history ?? join(options.schemas, HISTORY_FILE_NAME));
+    const file = historyFileOf(options, io);
     return historySource(file, displayPath(io.cwd, file));
   }
   if (options.against.startsWith('git:') && options.against.length > 4) {

@@ -10,6 +10,7 @@ import {
 import { InvalidInputError } from '../errors.js';
 import type { CommandIo } from '../main.js';
 import { checkFile } from './check-file.js';
+import { DEFAULT_RELEASE_PACKAGE } from './check-release.js';
 import { checkRepository } from './check-repository.js';
 
 const HELP = `Usage:
@@ -19,6 +20,10 @@ const HELP = `Usage:
 Repository mode (no schema file): checks every event schema in the schema directory against
 the previous versions of its subject, at the level the schema declares in
 "event": {"compatibility": ...} (default FULL_TRANSITIVE), and fails on lint warnings too.
+Against the history it also fails when a schema differs from its latest release and no
+pending changeset bumps the release package, and says which bump the change calls for: minor
+for a new event type or event version (a new record name, so a new subject), patch or minor
+for a field added with a default, patch for a documentation change.
 Single-schema mode: checks one new schema against previous version files at --level.
 
 Options:
@@ -31,6 +36,13 @@ Options:
                                         subjects are <EVENTS_TOPIC_PREFIX><topic>-<record name>
   --schemas <dir>         repository mode: directory of .avsc files (default: schemas)
   --history <file>        repository mode: history file (default: <schemas>/${HISTORY_FILE_NAME})
+  --changesets <dir>      with --against history: folder of pending changesets (default: the
+                          .changeset folder found from the schema directory up to the
+                          repository root; without one, no changeset is required)
+  --release-package <name>
+                          with --against history: package whose version the release records
+                          in the history (default: ${DEFAULT_RELEASE_PACKAGE}); a changeset for it,
+                          or for a package of its "fixed" group in config.json, counts
   --url <url>             repository mode: registry URL for --against registry
   --level <LEVEL>         one of ${COMPATIBILITY_LEVELS.slice(0, 3).join(', ')},
                           ${COMPATIBILITY_LEVELS.slice(3).join(', ')}; required with a
@@ -39,13 +51,21 @@ Options:
   --format <format>       text, json, or github (GitHub Actions annotations); default text
   -h, --help              show this help
 
-Exit status: 0 compatible, 1 not compatible (or, in repository mode, a lint warning), 2 invalid
-input (an unreadable file, invalid JSON or Avro, an invalid default, an unknown level or
-option, an unknown git ref, an unreachable registry).
+Exit status: 0 compatible, 1 not compatible (or, in repository mode, a lint warning or a
+schema change without a changeset), 2 invalid input (an unreadable file, invalid JSON or Avro,
+an invalid default, an unknown level or option, an unknown git ref, an unreachable registry,
+an invalid changeset).
 `;
 
 const FORMATS = ['text', 'json', 'github'] as const;
-const REPOSITORY_OPTIONS = ['against', 'schemas', 'history', 'url'] as const;
+const REPOSITORY_OPTIONS = [
+  'against',
+  'schemas',
+  'history',
+  'url',
+  'changesets',
+  'release-package',
+] as const;
 
 type Format = (typeof FORMATS)[number];
 
@@ -55,6 +75,10 @@ export interface RepositoryCheckOptions {
   schemas: string;
   history?: string;
   url?: string;
+  /** Folder of pending changesets; found from the schema directory when absent. */
+  changesets?: string;
+  /** Package whose version the release records; `@caddy/events` when absent. */
+  releasePackage?: string;
   /** Replaces the level of every subject when set. */
   level?: CompatibilityLevel;
   format: Format;
@@ -100,6 +124,8 @@ function readOptions(argv: string[]): ParsedOptions {
         schemas: { type: 'string' },
         history: { type: 'string' },
         url: { type: 'string' },
+        changesets: { type: 'string' },
+        'release-package': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
@@ -132,6 +158,10 @@ function readOptions(argv: string[]): ParsedOptions {
     schemas: values.schemas ?? 'schemas',
     ...(values.history === undefined ? {} : { history: values.history }),
     ...(values.url === undefined ? {} : { url: values.url }),
+    ...(values.changesets === undefined ? {} : { changesets: values.changesets }),
+    ...(values['release-package'] === undefined
+      ? {}
+      : { releasePackage: values['release-package'] }),
     ...(level === undefined ? {} : { level }),
     format,
   };

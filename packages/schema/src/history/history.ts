@@ -122,6 +122,33 @@ export function appendRelease(
   return { history: { formatVersion: 1, subjects }, changes };
 }
 
+/** One version that a release added to a subject's history. */
+export interface HistoryAddition {
+  subject: string;
+  eventType: string;
+  /** Package version of the release, such as `0.2.0`. */
+  release: string;
+  /** 1 for a new subject, 2 or more for a new version of an existing one. */
+  version: number;
+}
+
+/**
+ * Lists the versions that `after` has beyond `before`, per subject in name order: what a
+ * release step added to the history. Versions are compared by position, because a history
+ * only grows at the end of each subject.
+ */
+export function historyAdditions(before: SchemaHistory, after: SchemaHistory): HistoryAddition[] {
+  const additions: HistoryAddition[] = [];
+  for (const subject of Object.keys(after.subjects).sort()) {
+    const entry = after.subjects[subject] as SubjectHistory;
+    const known = before.subjects[subject]?.versions.length ?? 0;
+    entry.versions.slice(known).forEach(({ release }, index) => {
+      additions.push({ subject, eventType: entry.eventType, release, version: known + index + 1 });
+    });
+  }
+  return additions;
+}
+
 /** Serializes a history as the file stores it: subjects sorted by name, two-space indent. */
 export function formatSchemaHistory(history: SchemaHistory): string {
   const subjects: Record<string, SubjectHistory> = {};

@@ -8,6 +8,7 @@ import {
   appendRelease,
   emptySchemaHistory,
   formatSchemaHistory,
+  historyAdditions,
   parseSchemaHistory,
   readSchemaHistory,
   recordSchemaRelease,
@@ -102,6 +103,23 @@ describe('appendRelease', () => {
   it('accepts a prerelease version', () => {
     const { history } = appendRelease(emptySchemaHistory(), [event('order.paid', 'shop.OrderPaid', paidV1)], '1.0.0-rc.1');
     expect(history.subjects['orders-shop.OrderPaid']?.versions[0]?.release).toBe('1.0.0-rc.1');
+  });
+});
+
+describe('historyAdditions', () => {
+  it('lists the versions a release appended, by subject', () => {
+    const first = appendRelease(emptySchemaHistory(), [event('order.paid', 'shop.OrderPaid', paidV1)], '0.1.0');
+    const events = [event('order.paid', 'shop.OrderPaid', paidV2), event('order.shipped', 'shop.OrderShipped', shipped)];
+    const second = appendRelease(first.history, events, '0.2.0');
+    expect(historyAdditions(first.history, second.history)).toEqual([
+      { subject: 'orders-shop.OrderPaid', eventType: 'order.paid', release: '0.2.0', version: 2 },
+      { subject: 'orders-shop.OrderShipped', eventType: 'order.shipped', release: '0.2.0', version: 1 },
+    ]);
+  });
+
+  it('is empty for an unchanged history', () => {
+    const { history } = appendRelease(emptySchemaHistory(), [event('order.paid', 'shop.OrderPaid', paidV1)], '0.1.0');
+    expect(historyAdditions(history, history)).toEqual([]);
   });
 });
 
