@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { ProducerSettings } from './kafka.js';
 import type { Progress } from './progress.js';
 import type { ClusterAddress } from './protocol.js';
+import { stackCache } from './stack-cache.js';
 
 const POM = fileURLToPath(new URL('../java/pom.xml', import.meta.url));
 const LOG4J_CONFIG = fileURLToPath(new URL('../java/log4j2.properties', import.meta.url));
@@ -142,12 +142,6 @@ export async function runJavaConsumer(
 
 function jvmOptions(tools: JavaTools): string[] {
   return ['-Xmx512m', '-XX:+UseSerialGC', `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, '-cp', tools.classpath];
-}
-
-// The same cache directory as scripts/stack.sh, so the Maven repository is shared.
-function stackCache(): string {
-  if (process.env.CADDY_STACK_CACHE) return process.env.CADDY_STACK_CACHE;
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'caddy-events', 'stack');
 }
 
 // The Java that scripts/stack.sh picks for Kafka: STACK_KAFKA_JAVA, then JAVA_HOME, then PATH.

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { join } from 'node:path';
+
+import { confluentRegistryPrefix } from './stack-cache.js';
 
 /** The machine and software a run measured on. */
 export interface MachineInfo {
@@ -27,17 +30,31 @@ export function describeMachine(): MachineInfo {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     loadAtStart: os.loadavg()[0] ?? 0,
-    packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)])),
+    packages: installedPackages(),
   };
 }
 
-const require = createRequire(import.meta.url);
+/**
+ * The installed version of each library under test. The serde part installs
+ * @confluentinc/schemaregistry into the stack cache on its first run, so a run reads the
+ * versions again at its end.
+ */
+export function installedPackages(): Record<string, string> {
+  return Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)]));
+}
+
+const workspaceRequire = createRequire(import.meta.url);
+
+// Returns the resolver of a library: the workspace's, except for the one installed outside it.
+function resolverOf(name: string): NodeJS.Require {
+  return name === '@confluentinc/schemaregistry' ? createRequire(join(confluentRegistryPrefix(), 'noop.js')) : workspaceRequire;
+}
 
 // Finds the package's directory from its entry point, because not every package exports
 // its package.json.
 function installedVersion(name: string): string {
   try {
-    let directory = require.resolve(name);
+    let directory = resolverOf(name).resolve(name);
     while (directory !== '/') {
       directory = directory.slice(0, directory.lastIndexOf('/')) || '/';
       try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseConfig } from './config.js';
 import type { BenchConfig } from './config.js';
 import { deleteTopics } from './kafka.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, installedPackages } from './machine.js';
 import { codecPhase, consumePhase, javaPhase, memoryPhase, plannedJobs, publishPhase, serdePhase } from './phases.js';
 import type { PhaseContext } from './phases.js';
 import { Progress, formatDuration } from './progress.js';
@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
 
   results.finishedAt = new Date().toISOString();
   results.machine.loadAtEnd = os.loadavg()[0] ?? 0;
+  results.machine.packages = installedPackages();
   await mkdir(RESULTS_DIR, { recursive: true });
   const json = join(RESULTS_DIR, `${config.mode}-${stamp}.json`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import {
@@ -19,6 +18,7 @@ import { SchemaRegistry as KafkajsSchemaRegistry, SchemaType } from '@kafkajs/co
 import { MemorySampler } from './memory.js';
 import { ORDER_CREATED, EVENT_TYPE, cloudEventHeaders, orderPayloads, plainAvroDecode, plainAvroEncode, plainAvroType } from './payloads.js';
 import { startProfiling, stopProfiling } from './profiling.js';
+import { CONFLUENT_REGISTRY_VERSION, confluentRegistryPrefix } from './stack-cache.js';
 import { progressReporter } from './protocol.js';
 import type { ClusterAddress } from './protocol.js';
 
@@ -130,14 +130,11 @@ async function createCodecs(
   const codecs = new Map<SerdeContender, Codec>();
   const unavailable: Partial<Record<SerdeContender, string>> = {};
 
-  // The SDK's per-event path as `publish` and the consumer run it: validation, then one
-  // encode behind the header once the schema id is cached; decoding without waiting once the
-  // writer schema is cached.
+  // The SDK's per-event path as `publish` and the consumer run it: one encode behind the
+  // header, which validates the payload as it writes it (the walk for field paths runs only
+  // for an invalid one); decoding without waiting once the writer schema is cached.
   codecs.set('sdk', {
-    encode: (payload) => {
-      sdk.validate(EVENT_TYPE, payload);
-      return sdk.encodeFramed(EVENT_TYPE, schemaId, payload);
-    },
+    encode: (payload) => sdk.encodeFramed(EVENT_TYPE, schemaId, payload),
     decode: (value) => sdk.decodeCached(value) ?? sdk.decode(value),
   });
   if (sdkOnly) return { codecs, unavailable, schemaId, sdk };
@@ -172,14 +169,14 @@ async function createCodecs(
 // dependencies declare Node.js 22, and the workspace installs with engine-strict. It is
 // installed with npm (which only warns about engines) into the stack cache on first use;
 // where that fails, the page reports it and the other contenders still run.
-const CONFLUENT_REGISTRY = '@confluentinc/schemaregistry@1.10.1';
+const CONFLUENT_REGISTRY = `@confluentinc/schemaregistry@${CONFLUENT_REGISTRY_VERSION}`;
 
 // Only the members used below; the package's own types are not installed in the workspace.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped on purpose, see above
 type ConfluentRegistryModule = Record<string, any>;
 
 async function loadConfluentRegistry(): Promise<ConfluentRegistryModule> {
-  const prefix = join(stackCache(), 'bench-confluent-schemaregistry-1.10.1');
+  const prefix = confluentRegistryPrefix();
   const entry = join(prefix, 'node_modules', '@confluentinc', 'schemaregistry');
   if (!existsSync(join(entry, 'package.json'))) {
     process.stderr.write(`bench: installing ${CONFLUENT_REGISTRY} into ${prefix} (first run only)\n`);
@@ -188,11 +185,6 @@ async function loadConfluentRegistry(): Promise<ConfluentRegistryModule> {
     });
   }
   return createRequire(join(prefix, 'noop.js'))('@confluentinc/schemaregistry') as ConfluentRegistryModule;
-}
-
-function stackCache(): string {
-  if (process.env.CADDY_STACK_CACHE) return process.env.CADDY_STACK_CACHE;
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'caddy-events', 'stack');
 }
 
 async function confluentCodec(cluster: ClusterAddress, topic: string): Promise<Codec> {

@@ -2,7 +2,7 @@ import { LoadingCache } from './cache.js';
 import type { Catalog } from './catalog.js';
 import { deadLetterTopic } from './consumer/dead-letter.js';
 import { dispatch } from './consumer/dispatcher.js';
-import type { RawHandler, RetryPolicy } from './consumer/dispatcher.js';
+import type { DispatcherOptions, RawHandler, RetryPolicy } from './consumer/dispatcher.js';
 import { EventsError, PayloadValidationError } from './errors.js';
 import { buildHeaders } from './headers.js';
 import { startPublishSpan } from './tracing.js';
@@ -15,6 +15,7 @@ import { RecordBatcher } from './producer/batcher.js';
 import type { BatchingOptions } from './producer/batcher.js';
 import type { SchemaRegistry, SubjectNameStrategy } from './registry/types.js';
 import { EventSerde } from './serde/event-serde.js';
+import { writeHeader } from './serde/wire.js';
 import type { RegistryMode } from './serde/event-serde.js';
 import type { DeliveryReport, OutgoingRecord, ServerHealth, Transport, TransportSubscription } from './transport/types.js';
 
@@ -162,6 +163,8 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   private connecting?: Promise<void>;
   private connected = false;
   private closed = false;
+  /** Publishes accepted before close() that still wait for their schema id. */
+  private readonly settingUp = new Set<Promise<unknown>>();
 
   constructor(protected readonly options: EventsClientOptions) {
     this.serde = new EventSerde(options);
@@ -218,9 +221,11 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     options: PublishOptions = {},
   ): Promise<PublishResult> {
     this.ensureOpen();
-    this.serde.validate(type, payload);
-    if (!this.connected) await this.connect();
-    const entry = this.prepare({ type, payload, options }, this.serde.knownSchemaId(type) ?? (await this.serde.schemaId(type)));
+    // Encoding validates the payload, so an invalid one is rejected before any I/O.
+    const value = this.serde.encodeFramed(type, 0, payload);
+    const cachedId = this.connected ? this.serde.knownSchemaId(type) : undefined;
+    const schemaId = cachedId ?? (await this.beforeSend(this.setUp(type)));
+    const entry = this.prepare({ type, payload, options }, schemaId, value);
     let report;
     try {
       report = await this.batcher.enqueueOne(entry.record);
@@ -233,24 +238,23 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   }
 
   /**
-   * Publishes many events at once. Every payload is validated first, so one invalid payload
-   * rejects the whole call with nothing sent; the error's `batchIndex` names it.
+   * Publishes many events at once. Every payload is validated (and encoded) first, so one
+   * invalid payload rejects the whole call with nothing sent; the error's `batchIndex` names it.
    */
   async publishBatch<Type extends keyof Inputs & string>(
     items: ReadonlyArray<BatchItem<Type, Inputs[Type]>>,
   ): Promise<PublishResult[]> {
     this.ensureOpen();
-    items.forEach((item, index) => {
+    const values = items.map((item, index) => {
       try {
-        this.serde.validate(item.type, item.payload);
+        return this.serde.encodeFramed(item.type, 0, item.payload);
       } catch (error) {
         if (error instanceof PayloadValidationError) Object.assign(error, { batchIndex: index });
         throw error;
       }
     });
-    if (!this.connected) await this.connect();
-    const ids = await Promise.all(items.map((item) => this.serde.knownSchemaId(item.type) ?? this.serde.schemaId(item.type)));
-    const prepared = items.map((item, index) => this.prepare(item, ids[index] as number));
+    const ids = await this.beforeSend(Promise.all(items.map((item) => this.setUp(item.type))));
+    const prepared = items.map((item, index) => this.prepare(item, ids[index] as number, values[index] as Buffer));
     let reports;
     try {
       reports = await this.batcher.enqueue(prepared.map((entry) => entry.record));
@@ -260,6 +264,22 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     }
     for (const entry of prepared) entry.span.end();
     return prepared.map((entry, index) => this.result(entry, reports[index]));
+  }
+
+  // Connects on first use and finds the schema id of an event type, from the cache when it can.
+  private async setUp(type: string): Promise<number> {
+    if (!this.connected) await this.connect();
+    return this.serde.knownSchemaId(type) ?? this.serde.schemaId(type);
+  }
+
+  // Tracks a publish that was accepted and still waits for the connection or its schema id,
+  // so close() sends it instead of flushing an empty buffer while it waits. The publish
+  // awaits `work` before close() can, so its record is enqueued before close() flushes.
+  private beforeSend<T>(work: Promise<T>): Promise<T> {
+    this.settingUp.add(work);
+    const forget = () => this.settingUp.delete(work);
+    work.then(forget, forget);
+    return work;
   }
 
   private result(entry: PreparedRecord, report: DeliveryReport | undefined): PublishResult {
@@ -278,7 +298,17 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     const topics = [...new Set(types.map((type) => this.serde.topicOf(type)))];
     await this.connect();
     const state = { transport: undefined as unknown as TransportSubscription, closing: false };
-    const retry = { ...DEFAULT_RETRY, ...this.options.retry, ...options.retry };
+    const dispatcher: DispatcherOptions = {
+      groupId: options.groupId,
+      handlers,
+      unhandled: options.unhandled ?? 'skip',
+      retry: { ...DEFAULT_RETRY, ...this.options.retry, ...options.retry },
+      serde: this.serde,
+      deadLetter: (dead) => this.sendDeadLetter(dead),
+      logger: this.logger,
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      isClosing: () => state.closing,
+    };
     state.transport = await this.options.transport.subscribe({
       groupId: options.groupId,
       topics,
@@ -286,18 +316,7 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
       concurrency: options.concurrency ?? 1,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       onLag: (sample) => emit(this.options.metrics, 'lag', { ...sample, groupId: options.groupId }),
-      handle: (record) =>
-        dispatch(record, {
-          groupId: options.groupId,
-          handlers,
-          unhandled: options.unhandled ?? 'skip',
-          retry,
-          serde: this.serde,
-          deadLetter: (dead) => this.sendDeadLetter(dead),
-          logger: this.logger,
-          ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
-          isClosing: () => state.closing,
-        }),
+      handle: (record) => dispatch(record, dispatcher),
     });
     this.subscriptions.add(state);
     this.logger.info({ groupId: options.groupId, topics }, 'subscribed');
@@ -307,7 +326,8 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
   /**
    * Republishes dead-lettered events of the given topics (names without prefix, such as
    * `orders`) to their original topics, reading the dead-letter topics as consumer group
-   * `groupId`, and resolves with the count once no record arrived for `idleMs`.
+   * `groupId`, and resolves with the count once it reached the end offsets read at its start,
+   * or once no record arrived for `idleMs` (default 2000).
    */
   async replayDeadLetters(options: { topics: string[]; groupId: string; idleMs?: number }): Promise<number> {
     const { replayDeadLetters } = await import('./consumer/replay.js');
@@ -325,13 +345,15 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
 
   /**
    * Stops every subscription (in-flight handlers finish within `closeTimeoutMs` and their
-   * offsets are committed), sends what is buffered, and disconnects. Later calls reject with
+   * offsets are committed), sends what is buffered, including publishes still waiting for
+   * their schema id, and disconnects. Later calls reject with
    * `CLIENT_CLOSED`.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((state) => this.closeSubscription(state)));
+    await Promise.allSettled([...this.settingUp]);
     await this.batcher.flush();
     await this.options.transport.close();
     this.logger.info({}, 'closed');
@@ -364,11 +386,12 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
     }
   }
 
-  // Builds the record of a validated event: framed value, UTF-8 key, CloudEvents and trace headers.
-  private prepare(item: BatchItem, schemaId: number): PreparedRecord {
+  // Builds the record of an encoded event: its value, framed now with the schema id (which
+  // may have been unknown when it was encoded), UTF-8 key, CloudEvents and trace headers.
+  private prepare(item: BatchItem, schemaId: number, value: Buffer): PreparedRecord {
     const definition = this.serde.definition(item.type);
     const topic = this.serde.topicOf(item.type);
-    const value = this.serde.encodeFramed(item.type, schemaId, item.payload);
+    writeHeader(value, schemaId);
     const key = String((item.payload as Record<string, unknown>)[definition.key]);
     const options = item.options ?? {};
     const { id, headers } = buildHeaders({
@@ -378,12 +401,15 @@ export class EventsClient<Payloads = Record<string, unknown>, Inputs extends { [
       ...pick(options, ['id', 'time', 'correlationId', 'causationId']),
     });
     const span = startPublishSpan(topic, item.type);
-    const trace = Object.keys(span.headers).length > 0 ? span.headers : pick(options, ['traceparent', 'tracestate']);
+    // The span's trace context, or else the caller's; `headers` is this record's own object.
+    const trace = span.headers.traceparent !== undefined ? span.headers : options;
+    if (trace.traceparent !== undefined) headers.traceparent = trace.traceparent;
+    if (trace.tracestate !== undefined) headers.tracestate = trace.tracestate;
     const record: OutgoingRecord = {
       topic,
       key: Buffer.from(key, 'utf8'),
       value,
-      headers: { ...headers, ...trace },
+      headers,
       ...pick(options, ['partition']),
     };
     return { record, eventId: id, schemaId, type: item.type, span };

@@ -41,18 +41,32 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 export interface TraceScope {
   /** Headers to add to the record: traceparent and tracestate of the span. */
   headers: Record<string, string>;
-  /** Runs a function inside the span's context, so spans the handler starts become children. */
-  run<T>(fn: () => T): T;
+  /** Calls `fn(arg)` inside the span's context, so spans the handler starts become children. */
+  run<A, T>(fn: (arg: A) => T, arg: A): T;
   end(error?: unknown): void;
 }
 
-const NO_SCOPE: TraceScope = { headers: {}, run: (fn) => fn(), end: () => {} };
+const NO_SCOPE: TraceScope = { headers: {}, run: (fn, arg) => fn(arg), end: () => {} };
+
+const TRACER_NAME = '@caddy/events';
+
+// Without a registered tracer provider, the API's tracer makes non-recording spans, whose only
+// effect is to carry a parent's trace context on. So when there is no parent context either,
+// the span is skipped: this returns undefined, and callers take a scope that does nothing.
+// With a provider, it returns the provider's tracer.
+function activeTracer(api: OtelApi): Otel.Tracer | undefined {
+  const provider = api.trace.getTracerProvider();
+  if (provider instanceof api.ProxyTracerProvider) return provider.getDelegateTracer(TRACER_NAME);
+  return provider.getTracer(TRACER_NAME);
+}
 
 /** Starts a producer span as a child of the active context and returns its headers. */
 export function startPublishSpan(topic: string, eventType: string): TraceScope {
   const api = loadOtel();
   if (!api) return NO_SCOPE;
-  const span = api.trace.getTracer('@caddy/events').startSpan(`publish ${topic}`, {
+  const tracer = activeTracer(api);
+  if (!tracer && !api.trace.getSpanContext(api.context.active())) return NO_SCOPE;
+  const span = (tracer ?? api.trace.getTracer(TRACER_NAME)).startSpan(`publish ${topic}`, {
     kind: api.SpanKind.PRODUCER,
     attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'send', 'cloudevents.event_type': eventType },
   });
@@ -68,9 +82,12 @@ export function startHandleSpan(
 ): TraceScope {
   const api = loadOtel();
   if (!api) return NO_SCOPE;
+  const tracer = activeTracer(api);
+  // A handler runs in a fresh root context, with or without a span.
+  if (!tracer && headers.traceparent === undefined) return rootScope(api);
   const parentContext = parseTraceparent(api, headers.traceparent, headers.tracestate);
   const base = parentContext ? api.trace.setSpanContext(api.ROOT_CONTEXT, parentContext) : api.ROOT_CONTEXT;
-  const span = api.trace.getTracer('@caddy/events').startSpan(
+  const span = (tracer ?? api.trace.getTracer(TRACER_NAME)).startSpan(
     `process ${topic}`,
     {
       kind: api.SpanKind.CONSUMER,
@@ -92,7 +109,7 @@ function scope(api: OtelApi, span: Otel.Span, spanContext: Otel.Context): TraceS
   }
   return {
     headers,
-    run: (fn) => api.context.with(spanContext, fn),
+    run: (fn, arg) => api.context.with(spanContext, fn, undefined, arg),
     end: (error) => {
       if (error !== undefined) {
         span.setStatus({ code: api.SpanStatusCode.ERROR, message: (error as Error)?.name ?? 'Error' });
@@ -100,6 +117,17 @@ function scope(api: OtelApi, span: Otel.Span, spanContext: Otel.Context): TraceS
       span.end();
     },
   };
+}
+
+// The scope of a handler that gets no span: it still runs in the root context, as it would
+// inside a span. One serves every record, kept with the API module it was made for.
+let spanlessScope: { api: OtelApi; scope: TraceScope } | undefined;
+
+function rootScope(api: OtelApi): TraceScope {
+  if (spanlessScope?.api !== api) {
+    spanlessScope = { api, scope: { headers: {}, run: (fn, arg) => api.context.with(api.ROOT_CONTEXT, fn, undefined, arg), end: () => {} } };
+  }
+  return spanlessScope.scope;
 }
 
 function parseTraceparent(api: OtelApi, traceparent: string | undefined, tracestate: string | undefined): Otel.SpanContext | undefined {

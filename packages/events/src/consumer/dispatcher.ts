@@ -5,6 +5,7 @@ import { emit } from '../metrics.js';
 import type { MetricsHooks } from '../metrics.js';
 import { isRetriable, jitteredBackoff, sleep } from '../retry.js';
 import { startHandleSpan } from '../tracing.js';
+import type { TraceScope } from '../tracing.js';
 import type { DecodedEvent, EventSerde } from '../serde/event-serde.js';
 import type { IncomingRecord, OutgoingRecord } from '../transport/types.js';
 import { deadLetterRecord } from './dead-letter.js';
@@ -48,61 +49,113 @@ export class SubscriptionClosingError extends EventsError {
 /**
  * Decodes one record, calls its handler, retries a failing handler with jittered
  * exponential backoff, and sends a record that cannot be decoded, has no handler under the
- * `fail` policy, or fails every attempt to the dead-letter topic. It resolves once the
- * record is done with, so the transport commits its offset and the partition moves on.
+ * `fail` policy, or fails every attempt to the dead-letter topic. Once the record is done
+ * with, the transport commits its offset and the partition moves on: at once when this
+ * returns undefined (the writer schema was cached and the handler returned no promise), or
+ * when the returned promise resolves.
  */
-export async function dispatch(record: IncomingRecord, options: DispatcherOptions): Promise<void> {
-  const { groupId, logger, metrics } = options;
+export function dispatch(record: IncomingRecord, options: DispatcherOptions): Promise<void> | undefined {
   let decoded: DecodedEvent | undefined;
   try {
     decoded = options.serde.decodeCached(record.value);
   } catch {
     // Final or not, the full path below decides what happens to the record.
   }
-  decoded ??= await decodeOrDeadLetter(record, options);
-  if (!decoded) return;
+  return decoded ? handleDecoded(record, decoded, options) : decodeAndHandle(record, options);
+}
+
+async function decodeAndHandle(record: IncomingRecord, options: DispatcherOptions): Promise<void> {
+  const decoded = await decodeOrDeadLetter(record, options);
+  if (decoded) await handleDecoded(record, decoded, options);
+}
+
+function handleDecoded(record: IncomingRecord, decoded: DecodedEvent, options: DispatcherOptions): Promise<void> | undefined {
   const handler = options.handlers[decoded.type];
   if (!handler) {
-    if (options.unhandled === 'skip') return;
-    const error = new EventsError('EVENT_TYPE_UNHANDLED', `No handler for ${decoded.type} in group '${groupId}'.`, {
+    if (options.unhandled === 'skip') return undefined;
+    const error = new EventsError('EVENT_TYPE_UNHANDLED', `No handler for ${decoded.type} in group '${options.groupId}'.`, {
       eventType: decoded.type,
       topic: record.topic,
     });
-    await deadLetter(record, error, 0, decoded.type, options);
-    return;
+    return deadLetter(record, error, 0, decoded.type, options);
   }
 
   const key = record.key?.toString('utf8') ?? '';
-  const event = {
+  const event: HandlerEvent = {
     type: decoded.type,
     key,
     payload: decoded.payload,
     metadata: buildMetadata(record, decoded.type, key, decoded.schemaId),
   };
-  const context = { groupId, topic: record.topic, partition: record.partition, offset: record.offset, type: decoded.type };
-  for (let attempt = 1; ; attempt++) {
-    const started = performance.now();
-    const span = startHandleSpan(record.headers, record.topic, decoded.type, groupId);
-    try {
-      await span.run(() => handler(event));
-      span.end();
-      emit(metrics, 'consumed', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, durationMs: performance.now() - started });
-      return;
-    } catch (error) {
-      span.end(error);
-      const failure = describe(error);
-      if (options.isClosing()) throw new SubscriptionClosingError();
-      if (attempt >= options.retry.maxAttempts) {
-        await deadLetter(record, error, attempt, decoded.type, options);
-        return;
-      }
-      const delayMs = jitteredBackoff(attempt, options.retry.initialBackoffMs, options.retry.maxBackoffMs);
-      logger.warn({ ...context, attempt, delayMs, error: failure }, 'handler failed; retrying');
-      emit(metrics, 'retried', { type: decoded.type, topic: record.topic, partition: record.partition, groupId, attempt });
-      await sleepUnlessClosing(delayMs, options.isClosing);
-      if (options.isClosing()) throw new SubscriptionClosingError();
-    }
+  // The first attempt runs without an await, so a handler that returns no promise finishes
+  // the record synchronously; a failure goes on to the retries.
+  const started = options.metrics?.consumed ? performance.now() : 0;
+  const span = startHandleSpan(record.headers, record.topic, decoded.type, options.groupId);
+  let result: unknown;
+  try {
+    result = span.run(handler, event);
+  } catch (error) {
+    span.end(error);
+    return retry(record, handler, event, options, error);
   }
+  if (!isPromiseLike(result)) {
+    succeeded(record, event.type, span, started, options);
+    return undefined;
+  }
+  return Promise.resolve(result).then(
+    () => succeeded(record, event.type, span, started, options),
+    (error: unknown) => {
+      span.end(error);
+      return retry(record, handler, event, options, error);
+    },
+  );
+}
+
+type HandlerEvent = Parameters<RawHandler>[0];
+
+// Runs the attempts after a failed first one, until one succeeds, the subscription closes or
+// the attempts run out, and then the record goes to the dead-letter topic.
+async function retry(record: IncomingRecord, handler: RawHandler, event: HandlerEvent, options: DispatcherOptions, firstError: unknown): Promise<void> {
+  const { groupId, logger, metrics } = options;
+  let error = firstError;
+  for (let attempt = 1; ; attempt++) {
+    if (options.isClosing()) throw new SubscriptionClosingError();
+    if (attempt >= options.retry.maxAttempts) {
+      await deadLetter(record, error, attempt, event.type, options);
+      return;
+    }
+    const delayMs = jitteredBackoff(attempt, options.retry.initialBackoffMs, options.retry.maxBackoffMs);
+    const context = { groupId, topic: record.topic, partition: record.partition, offset: record.offset, type: event.type };
+    logger.warn({ ...context, attempt, delayMs, error: describe(error) }, 'handler failed; retrying');
+    emit(metrics, 'retried', { type: event.type, topic: record.topic, partition: record.partition, groupId, attempt });
+    await sleepUnlessClosing(delayMs, options.isClosing);
+    if (options.isClosing()) throw new SubscriptionClosingError();
+
+    const started = metrics?.consumed ? performance.now() : 0;
+    const span = startHandleSpan(record.headers, record.topic, event.type, groupId);
+    try {
+      await span.run(handler, event);
+    } catch (failure) {
+      span.end(failure);
+      error = failure;
+      continue;
+    }
+    succeeded(record, event.type, span, started, options);
+    return;
+  }
+}
+
+function succeeded(record: IncomingRecord, type: string, span: TraceScope, started: number, options: DispatcherOptions): void {
+  span.end();
+  // The sample is built only for a hook that takes it.
+  if (options.metrics?.consumed) {
+    const { topic, partition } = record;
+    emit(options.metrics, 'consumed', { type, topic, partition, groupId: options.groupId, durationMs: performance.now() - started });
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /**
@@ -144,8 +197,7 @@ function buildMetadata(record: IncomingRecord, type: string, key: string, schema
     schemaId,
     headers: record.headers,
   };
-  const fromHeaders = readHeaders(record.headers);
-  for (const name in fromHeaders) metadata[name] = fromHeaders[name as keyof typeof fromHeaders];
+  readHeaders(record.headers, metadata);
   return metadata;
 }
 

@@ -13,7 +13,38 @@ import { WIRE_HEADER_LENGTH, writeHeader } from './wire.js';
  */
 export function compileSchema(schema: string | object): avro.Type {
   const parsed = typeof schema === 'string' ? (JSON.parse(schema) as avro.Schema) : (schema as avro.Schema);
-  return avro.Type.forSchema(parsed, { ...AVSC_OPTIONS, registry: newRegistry() });
+  return avro.Type.forSchema(parsed, { ...AVSC_OPTIONS, registry: newRegistry(), typeHook: checkedRecords } as avro.ForSchemaOptions);
+}
+
+// Writing a value checks it: each of avsc's types throws on a value its `isValid` rejects,
+// and so do the SDK's logical types. Records are the exception, because avsc's record writer
+// neither rejects undeclared fields nor a value that is not an object (when every field has
+// a default), so compiled records get a writer that checks both first. Encoding a payload
+// then validates it in the same pass, and the walk for field paths runs only when it throws.
+class CheckedRecordType extends avro.types.RecordType {
+  // Called once by avsc's constructor, which then freezes the type.
+  protected _createWriter(): (tap: unknown, value: unknown) => void {
+    const write = (avro.types.RecordType.prototype as unknown as { _createWriter(): (tap: unknown, value: unknown) => void })._createWriter.call(this);
+    // avsc's own lookup table of the fields, the one its `noUndeclaredFields` check reads.
+    const declared = (this as unknown as { _fieldsByName: Record<string, unknown> })._fieldsByName;
+    const name = this.name ?? 'record';
+    return function writeChecked(this: avro.Type, tap: unknown, value: unknown): void {
+      if (value === null || typeof value !== 'object') throw new Error(`invalid ${name}: not an object`);
+      for (const key in value) {
+        // An undeclared field set to undefined is let through, as `findProblems` does.
+        if (declared[key] === undefined && (value as Record<string, unknown>)[key] !== undefined && Object.hasOwn(value, key)) {
+          throw new Error(`invalid ${name}: undeclared field '${key}'`);
+        }
+      }
+      write.call(this, tap, value);
+    };
+  }
+}
+
+function checkedRecords(schema: avro.Schema, options: avro.ForSchemaOptions): avro.Type | undefined {
+  const { type, logicalType } = schema as { type?: unknown; logicalType?: unknown };
+  if ((type !== 'record' && type !== 'error') || logicalType !== undefined) return undefined;
+  return new CheckedRecordType(schema, options);
 }
 
 /** Returns a fresh avsc type registry with the SDK's exact long type in place of avsc's. */
@@ -84,27 +115,47 @@ export function validatePayload(type: avro.Type, eventType: string, payload: unk
   if (problems.length > 0) throw new PayloadValidationError(eventType, problems);
 }
 
-/** Encodes a payload as an Avro body, or throws a `PayloadValidationError` naming every bad field. */
+/**
+ * Encodes a payload of a type from `compileSchema` as an Avro body, or throws a
+ * `PayloadValidationError` naming every bad field.
+ */
 export function encodePayload(type: avro.Type, eventType: string, payload: unknown): Buffer {
-  validatePayload(type, eventType, payload);
-  return type.toBuffer(payload);
+  return copyOfScratch(encodeChecked(type, eventType, payload, 0));
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
- * Encodes a validated payload straight behind a Confluent header: one encode into a reused
- * buffer, then one copy of exactly the framed length.
+ * Encodes a payload of a type from `compileSchema` straight behind a Confluent header: one
+ * encode into a reused buffer, which also validates the payload, then one copy of exactly the
+ * framed length. Throws a `PayloadValidationError` naming every bad field, before any I/O.
  */
-export function encodeFramed(type: avro.Type, schemaId: number, payload: unknown): Buffer {
+export function encodeFramed(type: avro.Type, eventType: string, schemaId: number, payload: unknown): Buffer {
+  const end = encodeChecked(type, eventType, payload, WIRE_HEADER_LENGTH);
+  writeHeader(scratch, schemaId);
+  return copyOfScratch(end);
+}
+
+function copyOfScratch(end: number): Buffer {
+  const copy = Buffer.allocUnsafe(end);
+  scratch.copy(copy, 0, 0, end);
+  return copy;
+}
+
+// Writes the payload into `scratch` from `start` on and returns where it ends.
+function encodeChecked(type: avro.Type, eventType: string, payload: unknown, start: number): number {
   for (;;) {
-    const end = type.encode(payload, scratch, WIRE_HEADER_LENGTH);
-    if (end > 0) {
-      writeHeader(scratch, schemaId);
-      return Buffer.from(scratch.subarray(0, end));
+    let end: number;
+    try {
+      end = type.encode(payload, scratch, start);
+    } catch (error) {
+      const problems = findProblems(type, payload);
+      if (problems.length > 0) throw new PayloadValidationError(eventType, problems);
+      throw error;
     }
+    if (end > 0) return end;
     // avsc returns the negated missing length when the buffer is too small.
-    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + WIRE_HEADER_LENGTH));
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + start));
   }
 }
 

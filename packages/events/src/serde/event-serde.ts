@@ -7,7 +7,7 @@ import { DecodeError, EventsError, RegistryError } from '../errors.js';
 import { subjectName } from '../registry/types.js';
 import type { SchemaRegistry, SubjectNameStrategy } from '../registry/types.js';
 import { AVSC_OPTIONS, compileSchema, encodeFramed, encodePayload, newRegistry, validatePayload } from './avro.js';
-import { frame, unframe } from './wire.js';
+import { frame, readSchemaId, unframe, WIRE_HEADER_LENGTH } from './wire.js';
 
 /** Whether the SDK may register schemas or only looks up ids registered ahead of time. */
 export type RegistryMode = 'auto-register' | 'lookup-only';
@@ -30,6 +30,8 @@ export interface DecodedEvent {
 
 interface WriterEntry {
   definition: EventDefinition;
+  /** The reader type of the definition's event type, compiled into the SDK. */
+  reader: avro.Type;
   /** Absent when the writer's binary layout is the reader's, so no resolution is needed. */
   resolver: avro.Resolver | undefined;
 }
@@ -91,9 +93,12 @@ export class EventSerde {
     validatePayload(this.readerType(type), type, payload);
   }
 
-  /** Encodes a validated payload with its header, given the schema id. */
+  /**
+   * Validates and encodes a payload with its header, given the schema id, in one pass; throws
+   * `PayloadValidationError` before any I/O when it is invalid.
+   */
   encodeFramed(type: string, schemaId: number, payload: unknown): Buffer {
-    return encodeFramed(this.readerType(type), schemaId, payload);
+    return encodeFramed(this.readerType(type), type, schemaId, payload);
   }
 
   /** Returns the schema id of an event type when it is already known, without waiting. */
@@ -124,15 +129,15 @@ export class EventSerde {
    * returns undefined when it is not (then `decode` fetches it). Throws as `decode` does.
    */
   decodeCached(value: Buffer | null): DecodedEvent | undefined {
-    const { schemaId, body } = unframe(value);
+    const schemaId = readSchemaId(value);
     const writer = this.writers.peek(schemaId);
-    return writer ? this.decodeWith(writer, schemaId, body) : undefined;
+    return writer ? this.decodeWith(writer, schemaId, (value as Buffer).subarray(WIRE_HEADER_LENGTH)) : undefined;
   }
 
   private decodeWith(writer: WriterEntry, schemaId: number, body: Buffer): DecodedEvent {
     let payload: unknown;
     try {
-      payload = this.readerType(writer.definition.type).fromBuffer(body, writer.resolver);
+      payload = writer.reader.fromBuffer(body, writer.resolver);
     } catch (error) {
       throw new DecodeError(
         'DECODE_FAILED',
@@ -185,9 +190,10 @@ export class EventSerde {
         { schemaId },
       );
     }
+    let readerType: avro.Type;
     let resolver: avro.Resolver | undefined;
     try {
-      const readerType = this.readerType(definition.type);
+      readerType = this.readerType(definition.type);
       // Equal Parsing Canonical Forms mean the same bytes for the same values, so the reader
       // decodes directly; this is the common case of a producer on the same schema version.
       resolver = readerType.fingerprint().equals(writerType.fingerprint())
@@ -200,7 +206,7 @@ export class EventSerde {
         { eventType: definition.type, schemaId, cause: error },
       );
     }
-    return { definition, resolver };
+    return { definition, reader: readerType, resolver };
   }
 }
 

@@ -28,6 +28,12 @@ export function writeHeader(buffer: Buffer, schemaId: number): void {
 
 /** Splits a framed value into its schema id and Avro body, or throws a `DecodeError`. */
 export function unframe(value: Buffer | null | undefined): { schemaId: number; body: Buffer } {
+  const schemaId = readSchemaId(value);
+  return { schemaId, body: (value as Buffer).subarray(WIRE_HEADER_LENGTH) };
+}
+
+/** Reads the schema id of a framed value after checking its header, or throws a `DecodeError`. */
+export function readSchemaId(value: Buffer | null | undefined): number {
   if (!value || value.length < WIRE_HEADER_LENGTH) {
     throw new DecodeError(
       'FRAME_INVALID',
@@ -42,5 +48,5 @@ export function unframe(value: Buffer | null | undefined): { schemaId: number; b
         'It was not written by a schema-registry serializer.',
     );
   }
-  return { schemaId: value.readUInt32BE(1), body: value.subarray(WIRE_HEADER_LENGTH) };
+  return value.readUInt32BE(1);
 }

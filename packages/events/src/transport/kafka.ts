@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, KafkaConfig, KafkaMessage, LogEntry, Message, Producer, ProducerConfig, SASLOptions } from 'kafkajs';
 
 import { ConnectionError, EventsError } from '../errors.js';
 import { LoadingCache } from '../cache.js';
@@ -15,6 +15,7 @@ import type {
   DeliveryReport,
   IncomingRecord,
   OutgoingRecord,
+  PartitionOffsets,
   Transport,
   ServerHealth,
   TransportSubscribeOptions,
@@ -59,6 +60,7 @@ export class KafkaTransport implements Transport {
   private admin?: Admin;
   private producer?: Producer;
   private connecting?: Promise<void>;
+  private closed = false;
   private readonly consumers = new Set<Consumer>();
   private readonly partitionCounts = new LoadingCache<string, number>();
 
@@ -79,6 +81,11 @@ export class KafkaTransport implements Transport {
   }
 
   connect(): Promise<void> {
+    // A send after close() would otherwise open new connections that nothing closes, and
+    // keep the process alive.
+    if (this.closed) {
+      return Promise.reject(new EventsError('CLIENT_CLOSED', 'This Kafka transport is closed; create a new client.'));
+    }
     this.connecting ??= this.open().catch((error: unknown) => {
       this.connecting = undefined;
       throw error;
@@ -99,33 +106,24 @@ export class KafkaTransport implements Transport {
     await this.connect();
     // The partition is picked here, with the same murmur2 partitioner kafkajs would use, so
     // each record's offset follows from the per-partition base offsets kafkajs returns.
-    const placed: (OutgoingRecord & { partition: number })[] = [];
+    const partitions: number[] = [];
+    const byTopic = new Map<string, Message[]>();
     for (const record of records) {
       const count =
         this.partitionCounts.peek(record.topic) ??
         (await this.partitionCounts.get(record.topic, (topic) => this.fetchPartitionCount(topic)));
-      placed.push({ ...record, partition: record.partition ?? partitionFor(record.key, count) });
-    }
-    const byTopic = new Map<string, typeof placed>();
-    for (const record of placed) {
-      const list = byTopic.get(record.topic) ?? [];
-      list.push(record);
-      byTopic.set(record.topic, list);
+      const partition = record.partition ?? partitionFor(record.key, count);
+      partitions.push(partition);
+      let messages = byTopic.get(record.topic);
+      if (!messages) byTopic.set(record.topic, (messages = []));
+      messages.push({ key: record.key, value: record.value, headers: record.headers, partition });
     }
     const results = await (this.producer as Producer).sendBatch({
       acks: -1,
       compression: COMPRESSION_TYPES[this.options.compression ?? 'none'],
-      topicMessages: [...byTopic].map(([topic, messages]) => ({
-        topic,
-        messages: messages.map(({ key, value, headers, partition }) => ({
-          key,
-          value,
-          headers,
-          ...(partition === undefined ? {} : { partition }),
-        })),
-      })),
+      topicMessages: Array.from(byTopic, ([topic, messages]) => ({ topic, messages })),
     });
-    return reportsInOrder(placed, results);
+    return reportsInOrder(records, partitions, results);
   }
 
 
@@ -177,6 +175,21 @@ export class KafkaTransport implements Transport {
     };
   }
 
+  async partitionOffsets(groupId: string, topics: string[]): Promise<PartitionOffsets[]> {
+    await this.connect();
+    const admin = this.admin as Admin;
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const results: PartitionOffsets[] = [];
+    for (const topic of topics) {
+      const group = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+      for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+        const offset = group.find((entry) => entry.partition === partition)?.offset ?? '-1';
+        results.push({ topic, partition, start: low, end: high, committed: offset });
+      }
+    }
+    return results;
+  }
+
   async health(): Promise<ServerHealth> {
     const started = performance.now();
     try {
@@ -197,6 +210,9 @@ export class KafkaTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    // A connection still opening is closed too, once it is open.
+    await this.connecting?.catch(() => {});
     await Promise.all([...this.consumers].map((consumer) => this.disconnectConsumer(consumer, 30_000)));
     this.consumers.clear();
     await this.producer?.disconnect();
@@ -292,9 +308,14 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
   let finished = -1;
   let failure: unknown;
   let lastHousekeeping = Date.now();
+  const previousHeaders: PreviousHeaders = new Map();
+  // A seek makes the rest of a batch stale. The SDK makes none, so staleness is looked up with
+  // the housekeeping below rather than per record, where kafkajs builds a key string each time.
+  let stale = false;
 
   // Resolves the offset of the longest run of finished records from the batch's start, so
-  // kafkajs's periodic commit never covers an unfinished record.
+  // kafkajs's periodic commit never covers an unfinished record. It runs before each commit
+  // rather than after each record, because kafkajs parses and formats the offset each time.
   const advance = () => {
     const before = finished;
     while (finished + 1 < done.length && done[finished + 1]) finished++;
@@ -304,22 +325,26 @@ async function handleBatch(payload: EachBatchPayload, options: TransportSubscrib
   const work = async () => {
     for (let lane = lanes.shift(); lane && failure === undefined; lane = lanes.shift()) {
       for (const index of lane) {
-        if (!isRunning() || isStale() || failure !== undefined) return;
+        if (!isRunning() || stale || failure !== undefined) return;
         const message = messages[index] as KafkaMessage;
         try {
-          await options.handle(toIncoming(batch.topic, batch.partition, message));
+          // A record handled synchronously costs no await.
+          const pending = options.handle(toIncoming(batch.topic, batch.partition, message, previousHeaders));
+          if (pending !== undefined) await pending;
         } catch (error) {
           failure = error;
           return;
         }
         done[index] = true;
-        advance();
         // About once a second: commit if the auto-commit interval has passed, which bounds
         // what a crash in a long batch redelivers, and heartbeat, which kafkajs sends once
         // per heartbeat interval however often it is called.
         const now = Date.now();
         if (now - lastHousekeeping >= 1_000) {
           lastHousekeeping = now;
+          stale = isStale();
+          if (stale) return;
+          advance();
           await commitOffsetsIfNecessary();
           await heartbeat();
         }
@@ -352,45 +377,86 @@ function lanesByKey(messages: KafkaMessage[]): number[][] {
   return [...lanes.values()];
 }
 
-function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+function toIncoming(topic: string, partition: number, message: KafkaMessage, previous: PreviousHeaders): IncomingRecord {
   return {
     topic,
     partition,
     offset: message.offset,
     key: message.key,
     value: message.value,
-    headers: decodeHeaders(message.headers),
+    headers: decodeHeaders(message.headers, previous),
   };
 }
 
-function decodeHeaders(headers: Record<string, unknown> | undefined): Record<string, string | undefined> {
+/** The last string decoded for each header name within a batch. */
+export type PreviousHeaders = Map<string, string>;
+
+/**
+ * Decodes Kafka header values as UTF-8 (the first value of a repeated header). A value with
+ * the same ASCII bytes as the previous record's value of that header (spec version, type,
+ * source and content type usually are) reuses its string: comparing a few bytes costs less
+ * than decoding them. Exported for its tests.
+ */
+export function decodeHeaders(headers: Record<string, unknown> | undefined, previous: PreviousHeaders): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {};
   if (!headers) return result;
   for (const name in headers) {
     const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
-    result[name] = first === undefined || first === null ? undefined : (first as Buffer | string).toString();
+    if (first instanceof Buffer) {
+      const last = previous.get(name);
+      if (last !== undefined && isSameAscii(first, last)) {
+        result[name] = last;
+      } else {
+        const text = first.toString();
+        previous.set(name, text);
+        result[name] = text;
+      }
+    } else {
+      result[name] = first === undefined || first === null ? undefined : String(first);
+    }
   }
   return result;
 }
 
+// True when every byte is ASCII and equals the text's character at its place, which is when
+// decoding the bytes as UTF-8 gives exactly that text.
+function isSameAscii(bytes: Buffer, text: string): boolean {
+  const length = bytes.length;
+  if (text.length !== length) return false;
+  // From the end, where times and ids differ soonest.
+  for (let index = length - 1; index >= 0; index--) {
+    const byte = bytes[index] as number;
+    if (byte >= 0x80 || byte !== text.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
 // kafkajs returns the base offset of each partition's batch; a record's offset is that base
-// plus its position among the records of the same batch.
+// plus its position among the records of the same batch. Offsets are counted as numbers while
+// that is exact, which covers any real partition, and as BigInts beyond.
 function reportsInOrder(
-  records: (OutgoingRecord & { partition: number })[],
+  records: OutgoingRecord[],
+  partitions: number[],
   results: { topicName: string; partition: number; baseOffset?: string }[],
 ): DeliveryReport[] {
-  const next = new Map<string, bigint>();
+  const next = new Map<string, (number | bigint | undefined)[]>();
   for (const result of results) {
-    next.set(`${result.topicName}/${result.partition}`, BigInt(result.baseOffset ?? '-1'));
+    let offsets = next.get(result.topicName);
+    if (!offsets) next.set(result.topicName, (offsets = []));
+    const base = BigInt(result.baseOffset ?? '-1');
+    offsets[result.partition] = base + BigInt(records.length) <= MAX_EXACT_OFFSET ? Number(base) : base;
   }
-  return records.map((record) => {
-    const slot = `${record.topic}/${record.partition}`;
-    const offset = next.get(slot);
-    if (offset === undefined) {
-      throw new EventsError('PUBLISH_FAILED', `Kafka returned no acknowledgement for ${slot}.`, { topic: record.topic });
+  return records.map((record, index) => {
+    const partition = partitions[index] as number;
+    const offsets = next.get(record.topic);
+    const offset = offsets?.[partition];
+    if (offsets === undefined || offset === undefined) {
+      throw new EventsError('PUBLISH_FAILED', `Kafka returned no acknowledgement for ${record.topic}/${partition}.`, { topic: record.topic });
     }
-    next.set(slot, offset + 1n);
-    return { topic: record.topic, partition: record.partition, offset: offset.toString() };
+    offsets[partition] = typeof offset === 'number' ? offset + 1 : offset + 1n;
+    return { topic: record.topic, partition, offset: String(offset) };
   });
 }
+
+const MAX_EXACT_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);

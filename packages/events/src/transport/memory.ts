@@ -5,6 +5,7 @@ import type {
   DeliveryReport,
   IncomingRecord,
   OutgoingRecord,
+  PartitionOffsets,
   ServerHealth,
   Transport,
   TransportSubscribeOptions,
@@ -93,6 +94,19 @@ export class InMemoryTransport implements Transport {
     };
   }
 
+  async partitionOffsets(groupId: string, topics: string[]): Promise<PartitionOffsets[]> {
+    const offsets = this.groups.get(groupId)?.offsets;
+    return topics.flatMap((topic) =>
+      this.partitions(topic).map((log, partition) => ({
+        topic,
+        partition,
+        start: '0',
+        end: String(log.length),
+        committed: String(offsets?.get(`${topic}/${partition}`) ?? -1),
+      })),
+    );
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const group of this.groups.values()) {
@@ -156,7 +170,7 @@ export class InMemoryTransport implements Transport {
       const log = this.partitions(topic)[partition] as IncomingRecord[];
       let offset = group.offsets.get(slot) ?? 0;
       while (!member.closed && !this.closed && offset < log.length) {
-        const delivery = member.options.handle(log[offset] as IncomingRecord);
+        const delivery = settle(member.options.handle, log[offset] as IncomingRecord);
         member.inFlight.add(delivery);
         try {
           await delivery;
@@ -178,5 +192,14 @@ export class InMemoryTransport implements Transport {
     if (!member.closed && !this.closed && (group.offsets.get(slot) ?? 0) < log.length) {
       void this.deliver(group, member, topic, partition);
     }
+  }
+}
+
+// The handler's outcome as a promise, whether it returned one, returned nothing or threw.
+function settle(handle: (record: IncomingRecord) => Promise<void> | undefined, record: IncomingRecord): Promise<void> {
+  try {
+    return Promise.resolve(handle(record));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

@@ -31,8 +31,11 @@ export interface TransportSubscribeOptions {
   topics: string[];
   /** Start position of a group without committed offsets: the oldest record, or only new records. */
   fromBeginning: boolean;
-  /** Called for each record; its offset is committed after it resolves, and a rejection leaves it uncommitted. */
-  handle: (record: IncomingRecord) => Promise<void>;
+  /**
+   * Called for each record; its offset is committed after it returns a value that is not a
+   * promise, or after its promise resolves. A throw or a rejection leaves it uncommitted.
+   */
+  handle: (record: IncomingRecord) => Promise<void> | undefined;
   /**
    * Records of one partition handled at the same time, in lanes by key, so records of one key
    * are still handled in order. Default 1: strictly in partition order.
@@ -48,6 +51,18 @@ export interface TransportSubscribeOptions {
 export interface TransportSubscription {
   /** Stops fetching, waits up to `timeoutMs` for in-flight handlers, commits what they finished, and leaves the group. */
   close(timeoutMs?: number): Promise<void>;
+}
+
+/** Offsets of one partition: the log's first and next offsets, and a group's committed offset. */
+export interface PartitionOffsets {
+  topic: string;
+  partition: number;
+  /** Offset of the oldest record still in the log. */
+  start: string;
+  /** Offset the next record will get (the high watermark). */
+  end: string;
+  /** Next offset the group will read, or -1 when it has committed none. */
+  committed: string;
 }
 
 /** Reachability of one server, for health endpoints. */
@@ -68,6 +83,8 @@ export interface Transport {
   /** Sends records and resolves when the broker acknowledged all of them. */
   send(records: OutgoingRecord[]): Promise<DeliveryReport[]>;
   subscribe(options: TransportSubscribeOptions): Promise<TransportSubscription>;
+  /** Reads every partition's offsets of the topics, with the group's committed offsets. */
+  partitionOffsets?(groupId: string, topics: string[]): Promise<PartitionOffsets[]>;
   /** Measures a round trip to the broker. */
   health(): Promise<ServerHealth>;
   /** Stops every subscription and disconnects. */

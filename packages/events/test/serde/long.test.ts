@@ -2,6 +2,7 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 
 import { compileSchema, EventSerde, findProblems, frame, InMemorySchemaRegistry } from '../../src/index.js';
+import { readVarint, UnsafeLongError, writeVarint } from '../../src/serde/long.js';
 
 // avsc reads and writes Avro longs as JavaScript numbers, which hold integers exactly only
 // up to 2^53 - 1. The SDK rejects larger values both ways instead of rounding them.
@@ -44,6 +45,30 @@ describe('Avro long', () => {
     const body = Buffer.concat([avro.Type.forSchema('string').toBuffer('a'), zigZagVarint(2n ** 60n)]);
     const serde = new EventSerde({ catalog, registry });
     await expect(serde.decode(frame(id, body))).rejects.toMatchObject({ code: 'DECODE_FAILED' });
+  });
+});
+
+describe('Avro long varints', () => {
+  // Both sides of every power of two up to 2^53, on both sides of zero: below 2^52 the long
+  // type works in doubles, from there on with BigInt; the bytes must not tell them apart.
+  const values: bigint[] = [0n];
+  for (let bit = 0n; bit <= 53n; bit++) {
+    for (const delta of [-1n, 0n, 1n]) values.push((1n << bit) + delta, -((1n << bit) + delta));
+  }
+  const safe = values.filter((value) => value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER));
+
+  it('writes the zig-zag varint a BigInt reference computes', () => {
+    for (const value of safe) expect([value, writeVarint(Number(value)).toString('hex')]).toEqual([value, zigZagVarint(value).toString('hex')]);
+  });
+
+  it('reads the value back exactly', () => {
+    for (const value of safe) expect([value, readVarint(zigZagVarint(value))]).toEqual([value, Number(value)]);
+  });
+
+  it('refuses varints beyond 2^53 - 1, on both sides', () => {
+    for (const value of [2n ** 53n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n)]) {
+      expect(() => readVarint(zigZagVarint(value))).toThrow(UnsafeLongError);
+    }
   });
 });
 
