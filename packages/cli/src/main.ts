@@ -1,6 +1,7 @@
 import { runCheck } from './commands/check.js';
 import { runCodegen } from './commands/codegen.js';
 import { runRegister } from './commands/register.js';
+import { runReplay } from './commands/replay.js';
 
 /** Streams a command writes to; tests pass their own to capture the output. */
 export interface CommandIo {
@@ -24,6 +25,8 @@ Commands:
       Check one schema against its previous versions (oldest first).
   register [--dry-run] [--set-compatibility] [--url <url>]
       Register every schema under its subject; --dry-run lists what would change.
+  replay --topic <topic.dlq> [--group <id>] [--to <topic>] [--limit <n>] [--dry-run]
+      Republish dead-lettered events to their original topics once the cause is fixed.
 
 Run 'caddy-events <command> --help' for the options of one command.
 `;
@@ -38,6 +41,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return runCheck(rest, io);
     case 'register':
       return runRegister(rest, io);
+    case 'replay':
+      return runReplay(rest, io);
     case undefined:
     case '--help':
     case '-h':

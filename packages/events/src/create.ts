@@ -48,20 +48,7 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
   } else {
     if (!config.brokers) throw new ConfigError('REDPANDA_BROKERS is not set: the Kafka transport needs the broker list, such as 127.0.0.1:9092.');
     if (!config.registryUrl) throw new ConfigError('SCHEMA_REGISTRY_URL is not set: the Kafka transport needs the schema registry, such as http://127.0.0.1:8081.');
-    transport = new KafkaTransport({
-      brokers: config.brokers,
-      clientId: config.clientId,
-      // kafkajs passes an object to tls.connect, where `ca` replaces Node's bundled CAs.
-      ssl: config.tlsCa ? { ca: [config.tlsCa] } : config.ssl,
-      ...(config.sasl ? { sasl: config.sasl } : {}),
-      sessionTimeout: config.sessionTimeout,
-      rebalanceTimeout: config.rebalanceTimeout,
-      heartbeatInterval: config.heartbeatInterval,
-      allowAutoTopicCreation: config.allowAutoTopicCreation,
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
-      ...(config.compression ? { compression: config.compression } : {}),
-    });
+    transport = createKafkaTransport(config, options);
     const http = new HttpSchemaRegistry({
       url: config.registryUrl,
       ...(config.registryAuth ? { auth: config.registryAuth } : {}),
@@ -82,6 +69,31 @@ export function resolveClientOptions(catalog: Catalog, options: CreateClientOpti
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.handleSignals ? { handleSignals: true } : {}),
   };
+}
+
+/**
+ * Creates the Kafka transport from settings such as `configFromEnv` returns, for tools that
+ * need the broker but no registry. Throws a `ConfigError` when no brokers are set.
+ */
+export function createKafkaTransport(
+  config: EventsConfig,
+  options: Pick<CreateClientOptions, 'logger' | 'kafkaProducer'> = {},
+): KafkaTransport {
+  if (!config.brokers) throw new ConfigError('REDPANDA_BROKERS is not set: the Kafka transport needs the broker list, such as 127.0.0.1:9092.');
+  return new KafkaTransport({
+    brokers: config.brokers,
+    clientId: config.clientId,
+    // kafkajs passes an object to tls.connect, where `ca` replaces Node's bundled CAs.
+    ssl: config.tlsCa ? { ca: [config.tlsCa] } : config.ssl,
+    ...(config.sasl ? { sasl: config.sasl } : {}),
+    sessionTimeout: config.sessionTimeout,
+    rebalanceTimeout: config.rebalanceTimeout,
+    heartbeatInterval: config.heartbeatInterval,
+    allowAutoTopicCreation: config.allowAutoTopicCreation,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.kafkaProducer ? { producer: options.kafkaProducer } : {}),
+    ...(config.compression ? { compression: config.compression } : {}),
+  });
 }
 
 /** Creates a client for any catalog, typed by its payload and input maps. */

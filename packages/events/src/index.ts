@@ -11,7 +11,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './client.js';
-export { createEventsClient, resolveClientOptions } from './create.js';
+export { createEventsClient, createKafkaTransport, resolveClientOptions } from './create.js';
 export type { CreateClientOptions } from './create.js';
 export type { Catalog, EventDefinition } from './catalog.js';
 export { configFromEnv } from './config.js';
@@ -34,6 +34,8 @@ export type { MetricsHooks } from './metrics.js';
 export type { BatchingOptions } from './producer/batcher.js';
 export type { RetryPolicy } from './consumer/dispatcher.js';
 export { DLQ_HEADERS, deadLetterTopic } from './consumer/dead-letter.js';
+export { planReplay, replayDeadLetterTopics } from './consumer/replay.js';
+export type { ReplayOptions, ReplayPartition, ReplayReport, SkippedRecord } from './consumer/replay.js';
 export { HttpSchemaRegistry } from './registry/http.js';
 export type { HttpSchemaRegistryOptions } from './registry/http.js';
 export { InMemorySchemaRegistry } from './registry/memory.js';
@@ -53,7 +55,7 @@ export { KafkaTransport } from './transport/kafka.js';
 export { registerCodecs } from './transport/codecs.js';
 export type { CompressionName } from './transport/codecs.js';
 export type { KafkaTransportOptions } from './transport/kafka.js';
-export type { DeliveryReport, IncomingRecord, OutgoingRecord, ServerHealth, Transport } from './transport/types.js';
+export type { DeliveryReport, IncomingRecord, OutgoingRecord, PartitionOffsets, ServerHealth, Transport } from './transport/types.js';
 
 export * from './generated/types.js';
 export { catalog } from './generated/catalog.js';

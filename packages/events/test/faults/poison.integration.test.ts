@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import avro from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import type { IHeaders } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,18 @@ import { committedOffsets, endOffsets } from './kafka-admin.js';
 import { requireLocalStack } from './stack-control.js';
 
 // Puts poison records between good events of one key, so all of them share a partition:
-// three values no deserializer can read, written with plain kafkajs, and one valid event
-// that its handler always rejects. The good events must all be handled, in order, and each
-// poison record must land in the dead-letter topic with its original bytes and position.
+// values no deserializer can read, written with plain kafkajs, and one valid event that its
+// handler always rejects. The good events must all be handled, in order, and each poison
+// record must land in the dead-letter topic with its original bytes and position.
+
+// A writer schema that the registry accepts and avsc rejects, because Avro's Java library
+// (which Apicurio parses with) allows Unicode letters in names and avsc allows only ASCII.
+// Its record name is an event of the catalog, so the field name is the only problem.
+const UNPARSABLE_WRITER = JSON.stringify({
+  type: 'record',
+  name: 'shop.products.ProductViewed',
+  fields: [{ name: 'größe', type: 'int' }],
+});
 
 const PARTITIONS = 3;
 const GOOD_PER_RUN = 5;
@@ -38,13 +48,14 @@ afterAll(async () => {
 
 interface Poison {
   name: string;
-  value: Buffer;
+  /** Value written: null for a tombstone, undefined for an event the SDK wrote (bytes unknown to the test). */
+  value: Buffer | null | undefined;
   offset?: string;
   expectedCode: string;
   expectedAttempts: string;
 }
 
-type DeadRecord = { value: Buffer; headers: Record<string, string> };
+type DeadRecord = { value: Buffer | null; headers: Record<string, string> };
 
 /** Reads the dead-letter topic from its start with plain kafkajs until `count` records arrived. */
 async function readDeadLetters(count: number): Promise<DeadRecord[]> {
@@ -56,7 +67,7 @@ async function readDeadLetters(count: number): Promise<DeadRecord[]> {
     const timer = setTimeout(() => reject(new Error(`Only ${records.length} of ${count} dead letters arrived in 30 s.`)), 30_000);
     void consumer.run({
       eachMessage: async ({ message }) => {
-        records.push({ value: message.value ?? Buffer.alloc(0), headers: stringHeaders(message.headers) });
+        records.push({ value: message.value, headers: stringHeaders(message.headers) });
         if (records.length >= count) {
           clearTimeout(timer);
           resolve();
@@ -66,6 +77,18 @@ async function readDeadLetters(count: number): Promise<DeadRecord[]> {
   });
   await consumer.disconnect();
   return records;
+}
+
+/** Registers a schema text through the registry's REST API, bypassing the SDK, and returns its id. */
+async function registerDirectly(subject: string, schema: string): Promise<number> {
+  const response = await fetch(`${env.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(subject)}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema }),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`The registry rejected the schema under ${subject}: HTTP ${response.status} ${text}`);
+  return (JSON.parse(text) as { id: number }).id;
 }
 
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
@@ -80,6 +103,8 @@ describe('poison messages among good ones', () => {
       const partition = partitionFor(productId, PARTITIONS);
       const viewed = (sessionId: string) => ({ productId, sessionId, viewedAt: new Date() });
       const first = await events.publishProductViewed(viewed('session-first'));
+      expect(() => avro.Type.forSchema(JSON.parse(UNPARSABLE_WRITER) as avro.Schema), 'avsc rejects the writer schema').toThrow();
+      const unparsableId = await registerDirectly(`${prefix}poison-unparsable-writer`, UNPARSABLE_WRITER);
       const poisons: Poison[] = [
         {
           name: 'JSON text, not framed',
@@ -100,6 +125,31 @@ describe('poison messages among good ones', () => {
           expectedCode: 'DECODE_FAILED',
           expectedAttempts: '0',
         },
+        {
+          name: 'shorter than the header',
+          value: Buffer.from([0, 0, 0]),
+          expectedCode: 'FRAME_INVALID',
+          expectedAttempts: '0',
+        },
+        {
+          name: 'empty value',
+          value: Buffer.alloc(0),
+          expectedCode: 'FRAME_INVALID',
+          expectedAttempts: '0',
+        },
+        {
+          name: 'tombstone',
+          value: null,
+          expectedCode: 'FRAME_INVALID',
+          expectedAttempts: '0',
+        },
+        {
+          name: 'writer schema avsc cannot parse',
+          // A zigzag int 1, the value of the field größe.
+          value: Buffer.from([0, ...uint32(unparsableId), 0x02]),
+          expectedCode: 'DECODE_FAILED',
+          expectedAttempts: '0',
+        },
       ];
 
       const good: string[] = [first.eventId];
@@ -112,7 +162,7 @@ describe('poison messages among good ones', () => {
       await producer.connect();
       for (const poison of poisons) {
         await publishGood();
-        const [sent] = await producer.send({ topic, messages: [{ key: productId, value: poison.value, partition }] });
+        const [sent] = await producer.send({ topic, messages: [{ key: productId, value: poison.value ?? null, partition }] });
         poison.offset = sent?.baseOffset;
       }
       await producer.disconnect();
@@ -120,7 +170,7 @@ describe('poison messages among good ones', () => {
       const rejected = rejectedResult.eventId;
       poisons.push({
         name: 'rejected by its handler',
-        value: Buffer.alloc(0),
+        value: undefined,
         offset: rejectedResult.offset,
         expectedCode: 'HANDLER_FAILED',
         expectedAttempts: '2',
@@ -169,7 +219,12 @@ describe('poison messages among good ones', () => {
         expect(dead!.headers[DLQ_HEADERS.topic], poison.name).toBe(topic);
         expect(dead!.headers[DLQ_HEADERS.partition], poison.name).toBe(String(partition));
         expect(dead!.headers[DLQ_HEADERS.groupId], poison.name).toBe(groupId);
-        if (poison.value.length > 0) expect(dead!.value.equals(poison.value), `${poison.name}: original bytes kept`).toBe(true);
+        if (poison.value === null) {
+          // The dead-letter record of a tombstone has no bytes either. The SDK writes an empty value.
+          expect(dead!.value?.length ?? 0, `${poison.name}: no bytes`).toBe(0);
+        } else if (poison.value !== undefined) {
+          expect(dead!.value?.equals(poison.value), `${poison.name}: original bytes kept`).toBe(true);
+        }
       }
       const rejectedDead = deadLetters.find((record) => record.headers.ce_id === rejected);
       expect(rejectedDead, 'the rejected event keeps its CloudEvents headers').toBeDefined();

@@ -102,3 +102,21 @@ function isAlive(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * Runs a Java main class, or a single-file Java source, with the running broker's own Java
+ * and classpath, so Kafka's tools (such as `kafka.tools.DumpLogSegments`) and its Java admin
+ * client are at hand without a Kafka distribution. Resolves with standard output.
+ */
+export function runWithBrokerJava(mainOrSource: string, args: string[]): Promise<string> {
+  const commandLine = readFileSync(`/proc/${brokerPid()}/cmdline`, 'utf8').split('\0');
+  const java = commandLine[0] as string;
+  const classpath = commandLine[commandLine.indexOf('-cp') + 1];
+  if (!classpath) throw new Error(`The broker's command line has no -cp: ${commandLine.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    execFile(java, ['-cp', classpath, mainOrSource, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${mainOrSource} failed (${error.message}):\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
