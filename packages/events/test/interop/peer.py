@@ -5,8 +5,8 @@ Run it through scripts/python-peer.sh, which installs the pinned confluent-kafka
   peer.py produce --brokers B --registry URL
       Reads JSON lines {"topic", "schemaFile", "keyField", "payload"} from stdin and produces
       each payload, Avro-encoded with the schema text of schemaFile and framed by the
-      registry serializer. Prints one JSON line per record: key, topic, partition, offset,
-      schemaId.
+      registry serializer. Prints one JSON line per record, in input order: index (of the
+      input line), key, topic, partition, offset, schemaId.
 
   peer.py consume --brokers B --registry URL --topics T1,T2 --group G --count N
       Reads N records from the start of the topics and prints one JSON line per record:
@@ -22,6 +22,7 @@ librdkafka's murmur2_random, the Java client's murmur2 partitioner.
 import argparse
 import datetime
 import decimal
+import functools
 import json
 import sys
 import time
@@ -112,11 +113,12 @@ def produce(args):
     delivered = []
     failures = []
 
-    def on_delivery(error, message):
+    def on_delivery(index, error, message):
         if error is not None:
             failures.append(str(error))
             return
         delivered.append({
+            "index": index,
             "key": message.key().decode("utf-8"),
             "topic": message.topic(),
             "partition": message.partition(),
@@ -124,9 +126,8 @@ def produce(args):
             "schemaId": schema_id_of(message.value()),
         })
 
-    for line in sys.stdin:
-        if not line.strip():
-            continue
+    lines = [line for line in sys.stdin if line.strip()]
+    for index, line in enumerate(lines):
         item = json.loads(line)
         if item["schemaFile"] not in serializers:
             with open(item["schemaFile"], encoding="utf-8") as file:
@@ -141,14 +142,17 @@ def produce(args):
         value = to_avro(schema, item["payload"], named)
         context = SerializationContext(item["topic"], MessageField.VALUE)
         key = item["payload"][item["keyField"]].encode("utf-8")
-        producer.produce(item["topic"], key=key, value=serializer(value, context), on_delivery=on_delivery)
+        report = functools.partial(on_delivery, index)
+        producer.produce(item["topic"], key=key, value=serializer(value, context), on_delivery=report)
         producer.poll(0)
 
     remaining = producer.flush(30)
     if remaining or failures:
         sys.stderr.write(f"{remaining} record(s) not delivered; failures: {failures[:5]}\n")
         return 1
-    for record in delivered:
+    # Delivery reports arrive per partition, not in produce order, so they are printed in
+    # the order of the input lines, which the caller matches them by.
+    for record in sorted(delivered, key=lambda record: record["index"]):
         print(json.dumps(record), flush=True)
     return 0
 

@@ -97,6 +97,7 @@ describe('interop with confluent-kafka for Python', () => {
     }));
     const delivered = await runPeer(peerArgs('produce'), input.map((line) => JSON.stringify(line)).join('\n'));
     expect(delivered).toHaveLength(types.length);
+    expect(delivered.map((record) => record.index), 'delivery reports in input order').toEqual(types.map((_, index) => index));
 
     const received = new Map<string, ReceivedEvent>();
     let allReceived: () => void = () => {};
