@@ -139,6 +139,41 @@ describe('caddy-events replay', () => {
     }
   });
 
+  it('stops at a record without a destination', async () => {
+    // A record some other tool dead-lettered without naming its topic, between two that do.
+    const foreignDlq = `${prefix}foreign.dlq`;
+    const target = `${prefix}foreign-copy`;
+    await admin.createTopics({
+      topics: [foreignDlq, target].map((name) => ({ topic: name, numPartitions: 1 })),
+      waitForLeaders: true,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: foreignDlq,
+      messages: [
+        { key: 'a', value: 'first', headers: { [DLQ_HEADERS.topic]: target } },
+        { key: 'b', value: 'second', headers: { dlq_reason: 'no topic header' } },
+        { key: 'c', value: 'third', headers: { [DLQ_HEADERS.topic]: target } },
+      ],
+    });
+    await producer.disconnect();
+    const groupId = `${prefix}foreign`;
+
+    const stopped = await cli(['--topic', foreignDlq, '--group', groupId]);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain(`${foreignDlq} partition 0 offset 1 has no ${DLQ_HEADERS.topic} header`);
+    expect(await committed(groupId, foreignDlq), 'committed up to the record without a destination').toEqual(['1']);
+    expect(await totalEnd(target)).toBe(1);
+
+    const resumed = await cli(['--topic', foreignDlq, '--group', groupId, '--to', target]);
+    expect(resumed.code).toBe(0);
+    expect(await committed(groupId, foreignDlq)).toEqual(['3']);
+    expect(await totalEnd(target), 'every record once').toBe(3);
+    const copies = await readTopic(target, 3);
+    for (const record of copies) expect(record.headers.dlq_reason, 'dlq_ headers removed').toBeUndefined();
+  });
+
   it('rejects a missing topic', async () => {
     const { code, stderr } = await cli(['--topic', `${prefix}missing.dlq`]);
     expect(code).toBe(2);

@@ -25,6 +25,14 @@ describe('replay input', () => {
     expect(stderr).toMatch(/^caddy-events replay: --topic orders is not a dead-letter topic: their names end in \.dlq/);
   });
 
+  it('rejects --to naming a topic it reads', async () => {
+    const { code, stderr } = await runCli(process.cwd(), ['replay', '--topic', 'orders.dlq', '--to', 'orders.dlq'], {
+      REDPANDA_BROKERS: '127.0.0.1:1',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^caddy-events replay: --to orders\.dlq is a topic this replay reads/);
+  });
+
   it.each(['0', '-3', '2.5', 'ten'])('rejects --limit %s', async (limit) => {
     const { code, stderr } = await runCli(process.cwd(), ['replay', '--topic', 'orders.dlq', `--limit=${limit}`], {
       REDPANDA_BROKERS: '127.0.0.1:1',

@@ -24,8 +24,8 @@ export function formatReplayText(report: ReplayReport): string {
   for (const [topic, count] of Object.entries(report.destinations)) lines.push(`sent to ${topic}: ${records(count)}`);
   for (const skipped of report.skipped) {
     lines.push(
-      `skipped: ${skipped.topic} partition ${skipped.partition} offset ${skipped.offset} has ${skipped.reason}; ` +
-        'send such records to a topic with --to',
+      `skipped: ${skipped.topic} partition ${skipped.partition} offset ${skipped.offset} has ${skipped.reason}, ` +
+        'so there is nothing to republish',
     );
   }
   const left = report.remaining > 0 ? `, ${records(report.remaining)} left for a later run` : '';

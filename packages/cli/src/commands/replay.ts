@@ -13,7 +13,7 @@ const HELP = `Usage: caddy-events replay --topic <dead-letter topic> [--topic <.
 Republishes dead-lettered events once the cause of their failure is fixed. Reads each
 dead-letter topic as a consumer group and sends every record's original key, value and
 headers (without the dlq_* headers) back to the topic named in its dlq_original_topic
-header. The group commits a record's offset only after the broker acknowledged its
+header. Records without a value (tombstones) are skipped. The group commits a record's offset only after the broker acknowledged its
 republish, so an interrupted replay resumes where it stopped and a later run replays only
 what was dead-lettered since. The replay ends at the end offsets it reads when it starts:
 records dead-lettered again while it runs wait for the next run.
@@ -35,8 +35,10 @@ REDPANDA_SASL_MECHANISM, REDPANDA_SASL_USERNAME, REDPANDA_SASL_PASSWORD, REDPAND
 REDPANDA_TLS_CA_FILE; EVENTS_COMPRESSION sets the compression of the republished records.
 Progress goes to standard error, the report to standard output.
 
-Exit status: 0 done, 1 a send failed or records were skipped or left behind (the report
-names them), 2 invalid input or an unreachable broker.
+Exit status: 0 done (records left for a later run by --limit included), 1 a send failed,
+a record without a dlq_original_topic header stopped the replay (name its topic with --to),
+or records were skipped or left behind (the report names them), 2 invalid input or an
+unreachable broker.
 `;
 
 const DEFAULT_GROUP = 'caddy-events-replay';
@@ -141,6 +143,10 @@ function readOptions(argv: string[]): ReplayCommandOptions | 'help' {
   }
   if (values.group.trim() === '') throw usageError('--group is empty; give a consumer group id or leave the option out.');
   if (values.to !== undefined && values.to.trim() === '') throw usageError('--to is empty; give a topic name.');
+  if (values.to !== undefined && values.topic.includes(values.to)) {
+    // The copies would lose their dead-letter headers and be read again by this replay.
+    throw usageError(`--to ${values.to} is a topic this replay reads; name the topic to send the records to.`);
+  }
   if (values.format !== 'text' && values.format !== 'json') {
     throw usageError(`Unknown format '${values.format}'; use text or json.`);
   }

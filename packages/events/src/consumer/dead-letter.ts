@@ -52,13 +52,16 @@ export function deadLetterRecord(
 }
 
 /** Rebuilds the original record of a dead-lettered one, for replay, without the dead-letter headers. */
-export function originalRecord(record: IncomingRecord): OutgoingRecord | undefined {
-  const topic = record.headers[DLQ_HEADERS.topic];
+export function originalRecord(
+  record: IncomingRecord,
+  topic: string | undefined = record.headers[DLQ_HEADERS.topic],
+): OutgoingRecord | undefined {
   if (!topic || !record.value) return undefined;
-  const dlqNames = new Set<string>(Object.values(DLQ_HEADERS));
+  // Every header the dead-letter step may have added starts with `dlq_`, including those of
+  // other tools that follow the same convention.
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(record.headers)) {
-    if (value !== undefined && !dlqNames.has(name)) headers[name] = value;
+    if (value !== undefined && !name.startsWith('dlq_')) headers[name] = value;
   }
   return { topic, key: record.key ?? Buffer.alloc(0), value: record.value, headers };
 }

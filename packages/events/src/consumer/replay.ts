@@ -1,7 +1,7 @@
 import { EventsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryReport, IncomingRecord, OutgoingRecord, Transport } from '../transport/types.js';
-import { originalRecord } from './dead-letter.js';
+import { DLQ_HEADERS, originalRecord } from './dead-letter.js';
 
 /** Inputs of `replayDeadLetterTopics`. */
 export interface ReplayOptions {
@@ -52,7 +52,7 @@ export interface ReplayReport {
   skipped: SkippedRecord[];
   /** Records before the end offsets that were left for a later run (limit, idle timeout or failure). */
   remaining: number;
-  /** The send failure that stopped the replay at its record; that record and later ones were not committed. */
+  /** The failure that stopped the replay at its record (a send, or a record without a destination); that record and later ones were not committed. */
   error?: EventsError;
 }
 
@@ -125,8 +125,18 @@ export async function replayDeadLetterTopics(options: ReplayOptions): Promise<Re
     if (!slot || stopped || BigInt(record.offset) >= BigInt(slot.part.end)) return leaveAlone();
     lastActivity = Date.now();
     read += 1;
-    const target = replayTarget(record, options.to);
-    if (target) {
+    if (!record.value) {
+      // A tombstone or an empty record has nothing to republish, so the replay moves past it.
+      slot.part.skipped += 1;
+      report.skipped.push({ topic: record.topic, partition: record.partition, offset: record.offset, reason: 'no value' });
+    } else {
+      const target = originalRecord(record, options.to ?? record.headers[DLQ_HEADERS.topic]);
+      if (!target) {
+        // Committing past it would lose the event, so the replay stops here for `--to`.
+        report.error = missingDestination(record);
+        endReached();
+        return leaveAlone();
+      }
       try {
         await options.send([target]);
       } catch (error) {
@@ -137,9 +147,6 @@ export async function replayDeadLetterTopics(options: ReplayOptions): Promise<Re
       slot.part.replayed += 1;
       report.replayed += 1;
       report.destinations[target.topic] = (report.destinations[target.topic] ?? 0) + 1;
-    } else {
-      slot.part.skipped += 1;
-      report.skipped.push({ topic: record.topic, partition: record.partition, offset: record.offset, reason: 'no dlq_original_topic header or no value' });
     }
     slot.next = BigInt(record.offset) + 1n;
     lastActivity = Date.now();
@@ -176,17 +183,21 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<number>
   return (await replayDeadLetterTopics(options)).replayed;
 }
 
-function replayTarget(record: IncomingRecord, to: string | undefined): OutgoingRecord | undefined {
-  const original = originalRecord(record);
-  if (to === undefined || !original) return original;
-  return { ...original, topic: to };
+function missingDestination(record: IncomingRecord): EventsError {
+  return new EventsError(
+    'PUBLISH_FAILED',
+    `${record.topic} partition ${record.partition} offset ${record.offset} has no ${DLQ_HEADERS.topic} header, so its ` +
+      'topic is unknown. The replay stopped there and resumes at that record; name its topic with --to (the option ' +
+      'sends every record of that run there).',
+    { topic: record.topic },
+  );
 }
 
 function sendFailure(record: IncomingRecord, topic: string, error: unknown): EventsError {
   return new EventsError(
     'PUBLISH_FAILED',
     `Republishing ${record.topic} partition ${record.partition} offset ${record.offset} to '${topic}' failed: ` +
-      `${(error as Error).message}. The replay stopped there; run it again once the cause is fixed, and it resumes at that record.`,
+      `${(error as Error).message.replace(/\.$/, '')}. The replay stopped there; run it again once the cause is fixed, and it resumes at that record.`,
     { topic, cause: error },
   );
 }
