@@ -251,11 +251,29 @@ describe('changeset rule output formats', () => {
     );
     expect(lines.at(-2)).toMatch(/^::error title=Missing changeset::1 schema differs /);
   });
+
+  it('titles a too-small bump as such', async () => {
+    const root = await releasedRepository();
+    await writeFiles(root, {
+      ...cases[0]!.files,
+      '.changeset/a.md': changeset({ '@caddy/events': 'patch' }),
+    });
+    const { code, stdout } = await runCli(root, ['check', '--format', 'github']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(code).toBe(1);
+    expect(lines).toContain(
+      '::error file=schemas/orders/order-refunded.avsc,title=orders-shop.orders.OrderRefunded ' +
+        'needs a larger bump::orders-shop.orders.OrderRefunded is a new event type, ' +
+        'order.refunded: a minor bump.',
+    );
+    expect(lines.at(-2)).toMatch(/^::error title=Changeset bump too small::1 schema differs /);
+  });
 });
 
 describe('changeset rule, invalid input', () => {
   it.each([
     ['a missing changesets folder', ['--changesets', 'nowhere'], /changesets folder nowhere not found/],
+    ['an empty --changesets', ['--changesets', ''], /--changesets is empty; give a value or leave the option out/],
     ['--changesets with git', ['--against', 'git:HEAD', '--changesets', '.changeset'], /--changesets applies to --against history only/],
     ['--release-package with the registry', ['--against', 'registry', '--release-package', 'x'], /--release-package applies to --against history only/],
   ])('exits 2 on %s', async (_name, args, message) => {

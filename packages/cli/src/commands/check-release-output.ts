@@ -15,11 +15,12 @@ export function releaseTextLines(check: ReleaseCheck, schemaDir: string): string
 export function releaseGithubLines(check: ReleaseCheck, schemaDir: string): string[] {
   if (releasePassed(check)) return [];
   const verdict = verdictLine(check, schemaDir).replace(/^\w+: /, '');
+  const tooSmall = check.verdict === 'bump-too-small';
   const lines = check.changes.map((change) => {
-    const title = `${change.subject} changed without a changeset`;
+    const title = tooSmall ? `${change.subject} needs a larger bump` : `${change.subject} changed without a changeset`;
     return annotation('error', { file: change.path, title }, `${describe(change)}.`);
   });
-  return [...lines, annotation('error', { title: 'Missing changeset' }, verdict)];
+  return [...lines, annotation('error', { title: tooSmall ? 'Changeset bump too small' : 'Missing changeset' }, verdict)];
 }
 
 /** The changeset rule as a JSON value for the `release` property of the report. */

@@ -123,13 +123,18 @@ async function openSource(
   if (options.url !== undefined && options.against !== 'registry') {
     throw new InvalidInputError('caddy-events check: --url applies to --against registry only.');
   }
-  const historyOnly = (
-    [
-      ['history', options.history],
-      ['changesets', options.changesets],
-      ['release-package', options.releasePackage],
-    ] as const
-  ).find(([, value]) => value !== undefined);
+  const historyOptions = [
+    ['history', options.history],
+    ['changesets', options.changesets],
+    ['release-package', options.releasePackage],
+  ] as const;
+  for (const [name, value] of historyOptions) {
+    // An empty value would resolve to the working directory and check against the wrong files.
+    if (value !== undefined && value.trim() === '') {
+      throw new InvalidInputError(`caddy-events check: --${name} is empty; give a value or leave the option out.`);
+    }
+  }
+  const historyOnly = historyOptions.find(([, value]) => value !== undefined);
   if (historyOnly !== undefined && options.against !== 'history') {
     throw new InvalidInputError(
       `caddy-events check: --${historyOnly[0]} applies to --against history only.`,
