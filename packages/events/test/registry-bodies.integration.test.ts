@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { catalog, createEvents, HttpSchemaRegistry } from '../src/index.js';
 import { payloads } from './fixtures/payloads.js';
+import { registerDirectly, REGISTRY_CONTENT_TYPE } from './registry-rest.js';
 import { stackEnv } from './stack-env.js';
 
 // The SDK talks to the real registry through a forwarder on 127.0.0.1 that records every
@@ -21,7 +22,6 @@ import { stackEnv } from './stack-env.js';
 
 const env = stackEnv();
 const SCHEMA_BODY_FIELDS = ['schema', 'schemaType', 'references'];
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 interface RecordedRequest {
   method: string;
@@ -120,17 +120,6 @@ async function latestId(subject: string): Promise<number> {
   return ((await response.json()) as { id: number }).id;
 }
 
-/** Registers a schema text directly through the registry's REST API and returns its id. */
-async function registerDirectly(subject: string, schema: string): Promise<number> {
-  const response = await fetch(`${env.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': CONTENT_TYPE },
-    body: JSON.stringify({ schema }),
-  });
-  expect(response.status, `register under ${subject}: ${await response.clone().text()}`).toBe(200);
-  return ((await response.json()) as { id: number }).id;
-}
-
 // The catalog's schema written the way Java's Schema.toString writes it: name and namespace
 // apart, attributes in another order, indented.
 function reformatted(schema: string): string {
@@ -156,7 +145,7 @@ function reversedKeys(schema: string): string {
 async function lookupStatus(subject: string, schema: string): Promise<number> {
   const response = await fetch(`${env.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(subject)}`, {
     method: 'POST',
-    headers: { 'content-type': CONTENT_TYPE },
+    headers: { 'content-type': REGISTRY_CONTENT_TYPE },
     body: JSON.stringify({ schema }),
   });
   await response.arrayBuffer();
@@ -201,7 +190,7 @@ describe('registry request bodies', () => {
     recorder.requests.length = 0;
     const prefix = `it-bodies-${randomUUID().slice(0, 8)}.`;
     const types = Object.keys(catalog) as Array<keyof typeof catalog>;
-    for (const type of types) await registerDirectly(subjectOf(prefix, type), reformatted(catalog[type].schema));
+    for (const type of types) await registerDirectly(env.SCHEMA_REGISTRY_URL, subjectOf(prefix, type), reformatted(catalog[type].schema));
     const events = createEvents({
       transport: 'kafka',
       env: { ...env, SCHEMA_REGISTRY_URL: recorder.url, EVENTS_TOPIC_PREFIX: prefix, EVENTS_REGISTRY_MODE: 'lookup-only' },
@@ -221,7 +210,7 @@ describe('registry request bodies', () => {
     const prefix = `it-bodies-${randomUUID().slice(0, 8)}.`;
     const types = Object.keys(catalog) as Array<keyof typeof catalog>;
     const assigned = new Map<string, number>();
-    for (const type of types) assigned.set(type, await registerDirectly(subjectOf(prefix, type), reformatted(catalog[type].schema)));
+    for (const type of types) assigned.set(type, await registerDirectly(env.SCHEMA_REGISTRY_URL, subjectOf(prefix, type), reformatted(catalog[type].schema)));
     recorder.requests.length = 0;
     const registry = new HttpSchemaRegistry({ url: recorder.url });
 
@@ -238,7 +227,7 @@ describe('registry request bodies', () => {
     const prefix = `it-bodies-${randomUUID().slice(0, 8)}.`;
     const types = Object.keys(catalog) as Array<keyof typeof catalog>;
     const assigned = new Map<string, number>();
-    for (const type of types) assigned.set(type, await registerDirectly(subjectOf(prefix, type), reversedKeys(catalog[type].schema)));
+    for (const type of types) assigned.set(type, await registerDirectly(env.SCHEMA_REGISTRY_URL, subjectOf(prefix, type), reversedKeys(catalog[type].schema)));
     const paidSubject = subjectOf(prefix, 'order.paid');
     expect(await lookupStatus(paidSubject, catalog['order.paid'].schema), 'the registry itself does not match the catalog text').toBe(404);
     recorder.requests.length = 0;

@@ -70,7 +70,7 @@ export class UuidType extends avro.types.LogicalType {
 
 const HYPHEN = 0x2d;
 
-/** Whether a value is a string in the 8-4-4-4-12 layout of hexadecimal digits, in either case. */
+/** Checks whether a value is a string in the 8-4-4-4-12 layout of hexadecimal digits, in either case. */
 export function isUuid(value: unknown): value is string {
   if (typeof value !== 'string' || value.length !== 36) return false;
   for (let index = 0; index < 36; index++) {
@@ -154,7 +154,7 @@ export class DecimalType extends avro.types.LogicalType {
         if (this.size === undefined) tap.writeLong(total);
         const start = tap.pos;
         tap.pos += total;
-        // Past the buffer's end avsc writes nothing and asks for a larger buffer.
+        // Past the buffer's end avsc writes nothing and retries with a larger buffer.
         if (tap.pos <= tap.buf.length) writeTwosComplement(tap.buf, start, total, unscaled);
         return;
       }
@@ -266,7 +266,7 @@ export function writeTwosComplement(buffer: Buffer, start: number, length: numbe
   }
 }
 
-/** The shortest two's-complement bytes of a safe integer, or `size` bytes; undefined when it needs more. */
+/** Returns the shortest two's-complement bytes of a safe integer, or `size` bytes; undefined when it needs more. */
 export function numberToBytes(value: number, size: number | undefined): Buffer | undefined {
   const length = byteLength(value);
   if (size !== undefined && length > size) return undefined;
@@ -275,7 +275,7 @@ export function numberToBytes(value: number, size: number | undefined): Buffer |
   return buffer;
 }
 
-/** The shortest two's-complement bytes of a BigInt, or `size` bytes; undefined when it needs more. */
+/** Returns the shortest two's-complement bytes of a BigInt, or `size` bytes; undefined when it needs more. */
 export function bigintToBytes(value: bigint, size: number | undefined): Buffer | undefined {
   const length = bigintByteLength(value);
   if (size !== undefined && length > size) return undefined;

@@ -9,6 +9,7 @@ import { createEvents, DLQ_HEADERS, partitionFor } from '../../src/index.js';
 import type { CaddyEvents } from '../../src/index.js';
 import { reportFigures } from './figures.js';
 import { committedOffsets, endOffsets } from './kafka-admin.js';
+import { registerDirectly } from '../registry-rest.js';
 import { requireLocalStack } from './stack-control.js';
 
 // Puts poison records between good events of one key, so all of them share a partition:
@@ -79,18 +80,6 @@ async function readDeadLetters(count: number): Promise<DeadRecord[]> {
   return records;
 }
 
-/** Registers a schema text through the registry's REST API, bypassing the SDK, and returns its id. */
-async function registerDirectly(subject: string, schema: string): Promise<number> {
-  const response = await fetch(`${env.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ schema }),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`The registry rejected the schema under ${subject}: HTTP ${response.status} ${text}`);
-  return (JSON.parse(text) as { id: number }).id;
-}
-
 function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
 }
@@ -104,7 +93,7 @@ describe('poison messages among good ones', () => {
       const viewed = (sessionId: string) => ({ productId, sessionId, viewedAt: new Date() });
       const first = await events.publishProductViewed(viewed('session-first'));
       expect(() => avro.Type.forSchema(JSON.parse(UNPARSABLE_WRITER) as avro.Schema), 'avsc rejects the writer schema').toThrow();
-      const unparsableId = await registerDirectly(`${prefix}poison-unparsable-writer`, UNPARSABLE_WRITER);
+      const unparsableId = await registerDirectly(env.SCHEMA_REGISTRY_URL, `${prefix}poison-unparsable-writer`, UNPARSABLE_WRITER);
       const poisons: Poison[] = [
         {
           name: 'JSON text, not framed',

@@ -95,7 +95,7 @@ describe('records compiled by the SDK', () => {
     fields: [{ name: 'count', type: 'int', default: 1 }],
   });
 
-  it('reject a value that is not an object even when every field has a default', () => {
+  it('rejects a non-object even when all fields default', () => {
     expect(withDefaults.isValid('x')).toBe(false);
     expect(() => withDefaults.toBuffer('x')).toThrow(/not an object/);
     expect(withDefaults.toBuffer({}).toString('hex')).toBe('02');
